@@ -1,0 +1,1 @@
+"""newscrawl's crawler: Scrapy spiders, extractors and pipelines."""

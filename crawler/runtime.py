@@ -1,0 +1,63 @@
+"""Run one crawl of one site in this process: config → Scrapy settings → SiteSpider.
+
+Twisted's reactor cannot be restarted (scrapy#2941), so a process runs exactly one
+crawl; ``newscrawl crawl --all`` and the daemon start one child process per site.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.spiders.site import SiteSpider
+
+if TYPE_CHECKING:
+    from config.schema import AppConfig, SiteConfig
+
+EXIT_OK = 0
+EXIT_USAGE = 1
+EXIT_CRAWL_FAILED = 2
+
+
+def crawl_settings(
+    app: AppConfig,
+    site: SiteConfig,
+    *,
+    database_url: str,
+    resolve: dict[str, str] | None = None,
+    trigger: str = "cli",
+    log_level: str | None = None,
+) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    politeness = site.crawl
+    settings.setdict(
+        {
+            "USER_AGENT": app.user_agent,
+            "ROBOTSTXT_OBEY": politeness.robots_txt_obey,
+            "DOWNLOAD_DELAY": politeness.download_delay,
+            "AUTOTHROTTLE_START_DELAY": max(politeness.download_delay, 0.01),
+            "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrent_requests_per_domain,
+            "DOWNLOAD_TIMEOUT": politeness.download_timeout,
+            "LOG_LEVEL": log_level or app.log_level,
+            "NEWSCRAWL_SITE_ID": site.id,
+            "NEWSCRAWL_DATABASE_URL": database_url,
+            "NEWSCRAWL_TRIGGER": trigger,
+            "NEWSCRAWL_RESOLVE": dict(resolve or {}),
+        },
+        priority="spider",
+    )
+    return settings
+
+
+def run_crawl(settings: Settings, site: SiteConfig, *, max_articles: int = 0) -> tuple[int, str | None]:
+    """Crawl until done; (exit code, Scrapy finish reason)."""
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(SiteSpider)
+    process.crawl(crawler, site=site, max_articles=max_articles)
+    process.start()
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    ok = reason in ("finished", "closespider_itemcount", "closespider_timeout")
+    return (EXIT_OK if ok else EXIT_CRAWL_FAILED), reason
