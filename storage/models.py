@@ -222,3 +222,53 @@ COUNT_COLUMNS = (
     "articles_duplicate",
 )
 """Integer counters of :class:`CrawlRun` that :meth:`Repository.finish_run` fills."""
+
+
+FRONTIER_KINDS = ("feed", "sitemap", "listing", "article")
+"""``frontier.kind`` values: what a discovered URL is to the crawler."""
+
+
+class FrontierUrl(Base):
+    """One discovered URL of a site and what the crawler knows about fetching it.
+
+    The state that makes crawls incremental survives restarts here: validators for
+    conditional GETs (``etag``, ``last_modified``), when it was last fetched and with
+    which status, consecutive failures and when it is due again.
+    """
+
+    __tablename__ = "frontier"
+    __table_args__ = (Index(None, "site", "kind", "next_check_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(String)
+    url: Mapped[str] = mapped_column(Text)
+    url_key: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(String)
+    first_seen_at: Mapped[datetime]
+    last_fetched_at: Mapped[datetime | None]
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    next_check_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Backfill(Base):
+    """One ``newscrawl backfill`` over a date range; its cursor makes it resumable."""
+
+    __tablename__ = "backfills"
+    __table_args__ = (Index(None, "site", "since", "until"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(String)
+    since: Mapped[datetime]
+    until: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String, default="running", server_default="running")
+    #: the next listing page to walk; NULL once the listing is exhausted
+    next_url: Mapped[str | None] = mapped_column(Text)
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    articles_stored: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
