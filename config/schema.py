@@ -106,12 +106,27 @@ class CrawlConfig(_Strict):
     #: hard limit for one crawl of this site, used by the daemon
     time_limit: str = "30m"
     robots_txt_obey: bool = True
+    #: re-fetch a stored article this long after its publication to catch corrections
+    recheck_after: tuple[str, ...] = ("1h", "24h")
+    #: this many consecutive 403/429 answers stop the site's crawl (0: never)
+    circuit_breaker: int = Field(default=5, ge=0)
+    #: longest Retry-After the crawl waits for before giving up on that URL
+    retry_after_max: str = "10m"
+    #: an article URL that failed this many crawls in a row is not tried again
+    max_failures: int = Field(default=5, ge=1)
 
-    @field_validator("time_limit")
+    @field_validator("time_limit", "retry_after_max")
     @classmethod
     def _duration(cls, value: str) -> str:
         parse_duration(value)
         return value
+
+    @field_validator("recheck_after")
+    @classmethod
+    def _durations(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            parse_duration(value)
+        return values
 
 
 class SiteConfig(_Strict):

@@ -66,11 +66,17 @@ def main() -> None:
 @CONFIG_OPTION
 @click.option("--resolve", multiple=True, metavar="HOST=ADDR:PORT", help="Send every request for HOST (http or https) to http://ADDR:PORT with the original Host header; stored URLs stay real. Repeatable.")
 @click.option("--max-articles", type=click.IntRange(min=0), default=0, help="Stop scheduling articles after N (0: the site's limit or none).")
+@click.option("--refresh", is_flag=True, help="Fetch every discovered article again, stored or not, and ignore validators (after an extractor change).")
 @click.option("--trigger", type=click.Choice(["cli", "schedule"]), default="cli", hidden=True)
 @click.option("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR.")
 def crawl(sites: tuple[str, ...], all_sites: bool, db_url: str | None, config_path: str | None,
-          resolve: tuple[str, ...], max_articles: int, trigger: str, log_level: str | None) -> None:
+          resolve: tuple[str, ...], max_articles: int, refresh: bool, trigger: str, log_level: str | None) -> None:
     """Crawl SITE once through Scrapy and store its articles.
+
+    Incremental: feeds, sitemaps and listing pages are fetched with conditional GETs,
+    stored articles are not fetched again except for the re-checks the site's
+    recheck_after makes due (corrections become revisions), and listing pages are
+    walked newest first until a page holds nothing new.
 
     Exit status: 0 finished, 1 usage or config error, 2 the crawl failed or was stopped.
 
@@ -96,19 +102,24 @@ def crawl(sites: tuple[str, ...], all_sites: bool, db_url: str | None, config_pa
     _ensure_schema(url)
     _sync_sites(url, app)
     if len(chosen) > 1:
-        sys.exit(_crawl_children(chosen, url, config_path, resolve, max_articles, trigger, log_level))
+        sys.exit(_crawl_children(chosen, url, config_path, resolve, max_articles, refresh, trigger, log_level))
+    sys.exit(_crawl_one(app, chosen[0], url, resolve_map, trigger=trigger, log_level=log_level,
+                        max_articles=max_articles, refresh=refresh))
 
+
+def _crawl_one(app: AppConfig, site: SiteConfig, url: str, resolve_map: dict[str, str], *, trigger: str,
+               log_level: str | None, max_articles: int = 0, backfill: Any = None, refresh: bool = False) -> int:
     from crawler.runtime import crawl_settings, run_crawl
 
-    settings = crawl_settings(app, chosen[0], database_url=url, resolve=resolve_map, trigger=trigger, log_level=log_level)
-    code, reason = run_crawl(settings, chosen[0], max_articles=max_articles)
+    settings = crawl_settings(app, site, database_url=url, resolve=resolve_map, trigger=trigger, log_level=log_level)
+    code, reason = run_crawl(settings, site, max_articles=max_articles, backfill=backfill, refresh=refresh)
     if code:
-        click.echo(f"crawl of {chosen[0].id} ended: {reason}", err=True)
-    sys.exit(code)
+        click.echo(f"crawl of {site.id} ended: {reason}", err=True)
+    return code
 
 
 def _crawl_children(sites: list[SiteConfig], url: str, config_path: str | None, resolve: tuple[str, ...],
-                    max_articles: int, trigger: str, log_level: str | None) -> int:
+                    max_articles: int, refresh: bool, trigger: str, log_level: str | None) -> int:
     worst = 0
     for site in sites:
         cmd = [sys.executable, "-m", "crawler", "crawl", site.id, "--db", url, "--trigger", trigger,
@@ -119,6 +130,8 @@ def _crawl_children(sites: list[SiteConfig], url: str, config_path: str | None, 
             cmd += ["--resolve", spec]
         if log_level:
             cmd += ["--log-level", log_level]
+        if refresh:
+            cmd.append("--refresh")
         code = subprocess.call(cmd)
         click.echo(f"{site.id}: exit {code}", err=True)
         worst = max(worst, code)
@@ -151,6 +164,69 @@ def _sync_sites(url: str, app: AppConfig) -> None:
         )
     finally:
         engine.dispose()
+
+
+# --- backfill ------------------------------------------------------------------------
+@main.command()
+@click.argument("site_id", metavar="SITE")
+@click.option("--since", required=True, metavar="DATE", help="Oldest publication date to reach (YYYY-MM-DD, site time zone).")
+@click.option("--until", metavar="DATE", help="Newest publication date wanted from sitemaps (YYYY-MM-DD, inclusive).")
+@DB_OPTION
+@CONFIG_OPTION
+@click.option("--resolve", multiple=True, metavar="HOST=ADDR:PORT", help="As for crawl: fetch HOST from a mirror.")
+@click.option("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR.")
+def backfill(site_id: str, since: str, until: str | None, db_url: str | None, config_path: str | None,
+             resolve: tuple[str, ...], log_level: str | None) -> None:
+    """Walk SITE's listing pages and sitemaps back in time to --since, storing what is missing.
+
+    Resumable: interrupted (Ctrl-C, SIGTERM, a crash), the same command continues from
+    the last listing page it finished, and articles already stored are never fetched
+    again. A progress line (pages, articles, rate, ETA) is logged every few seconds.
+
+    \b
+    Example:
+        newscrawl backfill tech42 --since 2024-01-01
+        newscrawl backfill tech42 --since 2023-01-01 --until 2023-12-31
+    """
+    from crawler.backfill import BackfillWalk
+    from crawler.resolve import parse_resolve
+    from storage.db import make_engine
+    from storage.frontier import open_backfill
+
+    app = _load(config_path)
+    site = _site(app, site_id)
+    try:
+        resolve_map = parse_resolve(resolve)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--resolve") from None
+    start = _site_date(since, site, "--since")
+    end = _site_date(until, site, "--until", end_of_day=True) if until else None
+    if end is not None and end < start:
+        raise click.BadParameter("must not be before --since", param_hint="--until")
+    url = _db_url(app, db_url)
+    _ensure_schema(url)
+    _sync_sites(url, app)
+    engine = make_engine(url)
+    try:
+        state = open_backfill(engine, site.id, start, end)
+    finally:
+        engine.dispose()
+    walk = BackfillWalk(state, start, end)
+    sys.exit(_crawl_one(app, site, url, resolve_map, trigger="backfill", log_level=log_level, backfill=walk))
+
+
+def _site_date(value: str, site: SiteConfig, option: str, *, end_of_day: bool = False) -> datetime:
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-03-16", param_hint=option) from None
+    moment = datetime.combine(day, time(0), tzinfo=ZoneInfo(site.timezone))
+    if end_of_day:
+        moment += timedelta(days=1) - timedelta(microseconds=1)
+    return moment.astimezone(UTC)
 
 
 # --- extract -------------------------------------------------------------------------
@@ -379,14 +455,25 @@ def schema() -> None:
     click.echo(render_table(["field", "type", "meaning"], schema_table(), max_width=110))
 
 
-@main.command()
+@main.group()
+def sites() -> None:
+    """Configured sites: list them, check one.
+
+    \b
+    Example:
+        newscrawl sites list
+        newscrawl sites check tech42
+    """
+
+
+@sites.command("list")
 @CONFIG_OPTION
-def sites(config_path: str | None) -> None:
+def sites_list(config_path: str | None) -> None:
     """List the configured sites with their family and schedule (validates the config).
 
     \b
     Example:
-        newscrawl sites --config /etc/newscrawl/newscrawl.toml
+        newscrawl sites list --config /etc/newscrawl/newscrawl.toml
     """
     app = _load(config_path)
     rows = [
@@ -396,6 +483,41 @@ def sites(config_path: str | None) -> None:
         for s in app.sites.values()
     ]
     click.echo(render_table(["site", "name", "family", "enabled", "schedule", "sources"], rows))
+
+
+@sites.command("check")
+@click.argument("site_id", metavar="SITE")
+@CONFIG_OPTION
+@click.option("--resolve", multiple=True, metavar="HOST=ADDR:PORT", help="As for crawl: fetch HOST from a mirror.")
+def sites_check(site_id: str, config_path: str | None, resolve: tuple[str, ...]) -> None:
+    """Show what a crawl of SITE will do: its config, politeness and robots.txt verdicts.
+
+    Fetches the site's robots.txt and says, for each source URL, whether robots.txt
+    lets newscrawl's User-Agent fetch it, and which crawl delay it asks for.
+
+    \b
+    Example:
+        newscrawl sites check tech42
+    """
+    from crawler.resolve import parse_resolve
+    from crawler.robots import check_robots
+
+    app = _load(config_path)
+    site = _site(app, site_id)
+    try:
+        resolve_map = parse_resolve(resolve)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--resolve") from None
+    crawl_cfg = site.crawl
+    click.echo(f"site {site.id} ({site.name}), family {site.extract.family}, domains {', '.join(site.domains)}")
+    click.echo(f"schedule: {site.schedule.every and 'every ' + site.schedule.every or 'cron ' + str(site.schedule.cron)}"
+               f", time limit {crawl_cfg.time_limit}")
+    click.echo(f"politeness: robots.txt {'obeyed' if crawl_cfg.robots_txt_obey else 'IGNORED'}, "
+               f"{crawl_cfg.concurrent_requests_per_domain} request(s) at a time per host, delay {crawl_cfg.download_delay}s "
+               f"(AutoThrottle), timeout {crawl_cfg.download_timeout}s, circuit breaker after {crawl_cfg.circuit_breaker} refusals")
+    click.echo(f"user agent: {app.user_agent}")
+    report = check_robots(site.base_url, [src.url for src in site.sources], app.user_agent, resolve_map)
+    click.echo(report)
 
 
 # --- scheduler (the CLI may import the scheduler; the scheduler never imports the crawler)

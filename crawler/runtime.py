@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
+from config.schema import parse_duration
 from crawler.spiders.site import SiteSpider
 
 if TYPE_CHECKING:
     from config.schema import AppConfig, SiteConfig
+    from crawler.backfill import BackfillWalk
 
 EXIT_OK = 0
 EXIT_USAGE = 1
@@ -46,17 +48,21 @@ def crawl_settings(
             "NEWSCRAWL_DATABASE_URL": database_url,
             "NEWSCRAWL_TRIGGER": trigger,
             "NEWSCRAWL_RESOLVE": dict(resolve or {}),
+            "NEWSCRAWL_CIRCUIT_BREAKER": politeness.circuit_breaker,
+            "NEWSCRAWL_RETRY_AFTER_MAX": parse_duration(politeness.retry_after_max),
         },
         priority="spider",
     )
     return settings
 
 
-def run_crawl(settings: Settings, site: SiteConfig, *, max_articles: int = 0) -> tuple[int, str | None]:
+def run_crawl(settings: Settings, site: SiteConfig, *, max_articles: int = 0,
+              backfill: BackfillWalk | None = None, refresh: bool = False) -> tuple[int, str | None]:
     """Crawl until done; (exit code, Scrapy finish reason)."""
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, site=site, max_articles=max_articles)
+    process.crawl(crawler, site=site, max_articles=max_articles, backfill=backfill,
+                  refresh=refresh)
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     ok = reason in ("finished", "closespider_itemcount", "closespider_timeout")

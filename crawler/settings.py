@@ -40,6 +40,12 @@ DOWNLOAD_HANDLERS = {
     "data": None,
 }
 
+DOWNLOADER_MIDDLEWARES = {
+    # Above RetryMiddleware (550) so they see 429/503 before it retries at once.
+    "crawler.downloadermiddlewares.circuit_breaker.CircuitBreakerMiddleware": 570,
+    "crawler.downloadermiddlewares.retry_after.RetryAfterMiddleware": 560,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidatePipeline": 100,
     "crawler.pipelines.store.StorePipeline": 500,

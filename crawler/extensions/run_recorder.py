@@ -101,6 +101,7 @@ class CrawlRunRecorder:
             items_dropped=derived["items_dropped"],
             errors=derived["errors"],
             stats=stats,
+            error=stats.get("newscrawl/stop_reason"),
         )
         logger.info("crawl run %s %s (%s): %s", self.run_id, status, reason, derived["counts"])
         self.engine.dispose()
