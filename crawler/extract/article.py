@@ -1,0 +1,247 @@
+"""The extraction pipeline: bytes → parsed page → fields by layer → :class:`Article`.
+
+Layers, cheapest and most reliable first: the site's CSS selectors, the CMS family's
+selectors, structured metadata (JSON-LD incl. Yoast ``@graph``, OpenGraph, ``article:*``
+metas, microdata, ``<time datetime>``), then the body: located by selector or text
+density, walked into lines, and cleaned with Korean text conventions; trafilatura is
+the body fallback for generic pages where our walk finds too little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from crawler.extract.blocks import Block, BlockWalker
+from crawler.extract.bodyfinder import find_body
+from crawler.extract.charset import decode_html
+from crawler.extract.embedded import embedded_body
+from crawler.extract.document import HtmlElement, class_tokens, parse_html, select, text_of
+from crawler.extract.errors import ExtractionError
+from crawler.extract.families import Family, resolve
+from crawler.extract.fields import (
+    extract_canonical,
+    extract_dates,
+    extract_language,
+    extract_reporters,
+    extract_section,
+    extract_tags,
+    extract_title,
+)
+from crawler.extract.gate import check_article
+from crawler.extract.korean import CleanBody, clean_blocks
+from crawler.extract.page import Page, host_of
+from crawler.extract.profile import ExtractProfile
+from crawler.extract.related import find_related
+from crawler.items import Article, Image
+from crawler.normalize.text import clean_line, join_paragraphs, squash
+
+FALLBACK_MIN_CHARS = 200
+
+
+def _in_zone(value: datetime, zone: str) -> datetime:
+    """The same instant expressed in the site's zone, so stored times read like the page."""
+    return value.astimezone(ZoneInfo(zone))
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return None
+
+
+def _scope(body_el: HtmlElement | None, root: HtmlElement) -> HtmlElement:
+    """The article area around the body (``<article>``, ``.hentry``, Article microdata)."""
+    if body_el is None:
+        return root
+    for node in [body_el, *body_el.iterancestors()]:
+        if node.tag == "article" or "hentry" in class_tokens(node) or "article" in (node.get("itemtype") or "").lower():
+            return node
+        if node.tag in ("body", "html"):
+            break
+    return root
+
+
+def _title_element(root: HtmlElement, title: str | None) -> HtmlElement | None:
+    if not title:
+        return None
+    target = squash(title)
+    for tag in ("h1", "h2", "h3"):
+        for el in root.iter(tag):
+            if squash(text_of(el)) == target:
+                return el
+    return None
+
+
+def _skip_nodes(page: Page, family: Family, body_el: HtmlElement) -> set[HtmlElement]:
+    skip: set[HtmlElement] = set()
+    for selector in (*page.profile.remove, *family.remove):
+        skip.update(select(body_el, selector))
+    return skip
+
+
+def _trafilatura_body(html: str, url: str, page: Page) -> CleanBody | None:
+    try:
+        import trafilatura
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return None
+    try:
+        text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_precision=True)
+    except Exception:  # noqa: BLE001 - a fallback must never take the extraction down
+        return None
+    if not text:
+        return None
+    blocks = [Block("text", clean_line(line)) for line in text.split("\n") if clean_line(line)]
+    return clean_blocks(blocks, same_site=page.same_site)
+
+
+def _first_selected(page: Page, selectors: tuple[str, ...], scope: HtmlElement, title: str | None) -> str | None:
+    for selector in selectors:
+        for root in (scope, page.root):
+            for el in select(root, selector):
+                text = text_of(el)
+                if 4 <= len(text) <= 400 and (not title or squash(text) != squash(title)):
+                    return text
+    return None
+
+
+def build_article(html: str, url: str, profile: ExtractProfile, now: datetime) -> Article:
+    """Extract an :class:`Article` from decoded HTML (see :func:`extract_article`)."""
+    root = parse_html(html)
+    page = Page(root, url, profile, now)
+    family = resolve(profile.family, page)
+    provenance: dict[str, str] = {}
+
+    selectors = tuple(s for s in (profile.selectors.get("body"),) if s) + family.body
+    body_el, how = find_body(root, selectors)
+    provenance["body"] = "selector" if how.startswith("selector") and profile.selectors.get("body") == how[9:] else (
+        "family" if how.startswith("selector") else how
+    )
+    related_selectors = tuple(s for s in (profile.selectors.get("related"),) if s) + family.related
+    related = find_related(page, related_selectors, body_el)
+
+    cleaned = CleanBody()
+    if body_el is not None:
+        skip = _skip_nodes(page, family, body_el) | set(related.nodes)
+        walker = BlockWalker(skip, page.absolute)
+        cleaned = clean_blocks(walker.walk(body_el), same_site=page.same_site)
+    body_text = join_paragraphs(cleaned.paragraphs)
+    if len(body_text) < FALLBACK_MIN_CHARS and (fragment := embedded_body(root)) is not None:
+        script_body = clean_blocks(BlockWalker(set(), page.absolute).walk(fragment), same_site=page.same_site)
+        if len(join_paragraphs(script_body.paragraphs)) > len(body_text):
+            cleaned, body_text = script_body, join_paragraphs(script_body.paragraphs)
+            body_el, provenance["body"] = fragment, "script"
+    if len(body_text) < FALLBACK_MIN_CHARS and family.name == "generic":
+        fallback = _trafilatura_body(html, url, page)
+        if fallback and len(join_paragraphs(fallback.paragraphs)) > len(body_text):
+            fallback.images = cleaned.images or fallback.images
+            cleaned, body_text = fallback, join_paragraphs(fallback.paragraphs)
+            provenance["body"] = "trafilatura"
+
+    title, layer = extract_title(page, family)
+    if layer:
+        provenance["title"] = layer
+    scope = _scope(body_el, root)
+    (published, pub_layer), (modified, mod_layer) = extract_dates(page, family, scope, _title_element(root, title))
+    reporters, rep_layer = extract_reporters(page, family, scope, cleaned.bylines)
+    section, sec_layer = extract_section(page, family, scope)
+    tags, tag_layer = extract_tags(page, family, scope)
+    language, lang_layer = extract_language(page, body_text)
+
+    summary = None
+    if sel := profile.selectors.get("summary"):
+        summary = _first_selected(page, (sel,), scope, title)
+        provenance["summary"] = "selector"
+    if summary is None and (summary := cleaned.summary):
+        provenance["summary"] = "text"
+    if summary is None and (summary := _first_selected(page, family.summary, scope, title)):
+        provenance["summary"] = "family"
+    subtitle = _first_selected(page, tuple(s for s in (profile.selectors.get("subtitle"),) if s) + family.subtitle, scope, title)
+    if subtitle and summary and squash(subtitle) == squash(summary):
+        subtitle = None
+    if subtitle:
+        provenance["subtitle"] = "selector" if profile.selectors.get("subtitle") else "family"
+
+    images = cleaned.images
+    if images:
+        provenance["images"] = "body"
+    elif og_image := page.absolute(page.meta("og:image", "twitter:image")):
+        images = [Image(url=og_image)]
+        provenance["images"] = "opengraph"
+    related_links = related.links + [r for r in cleaned.related if all(r.url != x.url for x in related.links)]
+    if related_links:
+        provenance["related_links"] = "dom" if related.links else "text"
+
+    for name, value in (("published_at", pub_layer), ("modified_at", mod_layer), ("reporters", rep_layer),
+                        ("section", sec_layer), ("tags", tag_layer), ("language", lang_layer)):
+        if value:
+            provenance[name] = value
+    canonical = extract_canonical(page)
+    if canonical:
+        provenance["canonical_url"] = "link"
+
+    check_article(page, title=title, body=body_text, body_el=body_el,
+                  has_published=published is not None, image_count=len(images))
+    extractor = family.name + ("+trafilatura" if provenance.get("body") == "trafilatura" else "")
+    return Article(
+        url=url,
+        site=profile.site,
+        title=title,
+        canonical_url=canonical,
+        subtitle=subtitle,
+        summary=summary,
+        body=body_text or None,
+        reporters=reporters,
+        published_at=_in_zone(published.value, profile.timezone) if published else None,
+        published_raw=published.raw if published else None,
+        modified_at=_in_zone(modified.value, profile.timezone) if modified else None,
+        modified_raw=modified.raw if modified else None,
+        section=section,
+        tags=tags,
+        images=images,
+        related_links=related_links,
+        language=language,
+        fetched_at=now,
+        extractor=extractor,
+        provenance=provenance,
+    )
+
+
+def extract_article(
+    body: bytes | str,
+    url: str,
+    *,
+    profile: ExtractProfile | None = None,
+    headers: Mapping[str, str] | None = None,
+    fetched_at: datetime | None = None,
+) -> Article:
+    """Extract one article from a fetched page.
+
+    Args:
+        body: the response body (bytes are decoded with :func:`decode_html`).
+        url: the URL the page was fetched from (after redirects).
+        profile: the site's extraction settings; defaults to a generic profile named
+            after the URL's host.
+        headers: response headers (``Content-Type`` charset is used for decoding).
+        fetched_at: when the page was fetched; the reference for relative dates and
+            for refusing future dates. Defaults to now (UTC).
+
+    Raises:
+        NotAnArticle: the page is not an article (``reason`` says why).
+        ExtractionError: the input cannot be processed (e.g. an invalid selector).
+    """
+    profile = profile or ExtractProfile(site=host_of(url) or "unknown")
+    now = fetched_at or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    try:
+        html = body if isinstance(body, str) else decode_html(body, _header(headers, "content-type"))
+        return build_article(html, url, profile, now)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the contract: only ExtractionError leaves this function
+        raise ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,202 @@
+"""Walk an article body element into a flat list of text lines and images.
+
+Korean CMS bodies are often one ``<div>`` of text separated by ``<br>``, WordPress
+bodies are ``<p>`` and ``<figure>``; both become the same list: one :class:`Block` per
+visual line, images with their caption text. Later layers decide what each line is
+(body, caption, byline, boilerplate) from its text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from crawler.extract.document import HtmlElement, class_tokens, is_hidden, text_of
+from crawler.normalize.text import clean_line
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "header", "footer", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+    "li", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption",
+    "figcaption", "hr", "center", "address", "details", "summary", "fieldset", "hgroup",
+})
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "iframe", "form", "button", "input", "select", "textarea", "nav",
+    "svg", "object", "embed", "canvas", "video", "audio", "map", "head", "link", "meta", "aside", "ins", "label",
+})
+# Class/id words (split on - and _) marking page furniture inside an article body.
+NOISE_WORDS = frozenset({
+    "share", "sharing", "sns", "social", "sharedaddy", "addtoany", "a2a", "comment", "comments", "reply",
+    "advert", "advertisement", "ad", "ads", "adsense", "adsbygoogle", "banner", "sponsor", "sponsored", "promo",
+    "subscribe", "subscription", "newsletter", "related", "relatedposts", "recommend", "recommended",
+    "popular", "ranking", "widget", "sidebar", "breadcrumb", "breadcrumbs", "pagination", "pager", "toolbar",
+    "yarpp", "outbrain", "taboola", "dable", "tags", "keyword", "keywords", "fontsize",
+    "copyright", "sns_area", "util", "utility", "btn", "button",
+})
+NOISE_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", "blind", "hide", "hidden", "skip-link"})
+_SPLIT = re.compile(r"[-_]")
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_IMG_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-orig-file", "src")
+
+
+@dataclass(slots=True)
+class Block:
+    """One line of body text, or one image with the caption text printed with it."""
+
+    kind: str  # "text" | "heading" | "item" | "image"
+    text: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href, anchor text)
+    link_chars: int = 0
+    image_url: str | None = None
+    caption: str | None = None
+    bold: bool = False
+
+    @property
+    def link_ratio(self) -> float:
+        """Share of the text that sits inside links."""
+        return self.link_chars / max(len(self.text), 1)
+
+
+def is_noise(el: HtmlElement) -> bool:
+    """True for furniture inside a body: share bars, ads, comment boxes, hidden text."""
+    if is_hidden(el):
+        return True
+    tokens = class_tokens(el)
+    if any(t in NOISE_CLASSES for t in tokens):
+        return True
+    return any(part in NOISE_WORDS for t in tokens for part in _SPLIT.split(t))
+
+
+def image_src(img: HtmlElement) -> str | None:
+    """The real image URL of an ``<img>`` (lazy-loading attributes first), or None for placeholders."""
+    for attr in _IMG_ATTRS:
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:") and not value.endswith(("blank.gif", "spacer.gif", "pixel.gif")):
+            return value
+    srcset = img.get("srcset") or img.get("data-srcset") or ""
+    if srcset.strip():
+        return srcset.split(",")[0].strip().split(" ")[0] or None
+    return None
+
+
+def _is_tiny(img: HtmlElement) -> bool:
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) <= 40:
+            return True
+    return False
+
+
+def _is_figure(el: HtmlElement, tag: str) -> bool:
+    if tag == "figure":
+        return True
+    tokens = class_tokens(el)
+    if tag in ("div", "span", "table", "dl", "p") and any(
+        "caption" in t or t in ("end_photo_org", "nbd_im_w", "photo", "img_box", "photo_box", "imgbox") for t in tokens
+    ):
+        imgs = el.findall(".//img")
+        return 0 < len(imgs) <= 4 and len(text_of(el)) < 400
+    if tag == "table":
+        imgs = el.findall(".//img")
+        return 0 < len(imgs) <= 2 and len(text_of(el)) < 300
+    return False
+
+
+class BlockWalker:
+    """Turns a body element into :class:`Block`s, skipping furniture and consumed nodes."""
+
+    def __init__(self, skip: set[HtmlElement] | None = None, resolve=None) -> None:  # type: ignore[no-untyped-def]
+        self.skip = skip or set()
+        self.resolve = resolve or (lambda href: href)
+        self.blocks: list[Block] = []
+        self._buf: list[str] = []
+        self._links: list[tuple[str, str]] = []
+        self._link_chars = 0
+        self._stack: list[str] = []
+        self._bold_chars = 0
+
+    def walk(self, container: HtmlElement) -> list[Block]:
+        """All blocks of ``container`` in reading order."""
+        self._visit_children(container)
+        self._flush()
+        return self.blocks
+
+    def _kind(self) -> str:
+        for tag in reversed(self._stack):
+            if tag in HEADINGS:
+                return "heading"
+            if tag in ("li", "dt", "dd"):
+                return "item"
+            if tag in BLOCK_TAGS:
+                return "text"
+        return "text"
+
+    def _flush(self) -> None:
+        text = clean_line("".join(self._buf))
+        if text:
+            self.blocks.append(Block(self._kind(), text, self._links, min(self._link_chars, len(text)),
+                                     bold=self._bold_chars >= len(text) * 0.8))
+        self._buf, self._links, self._link_chars, self._bold_chars = [], [], 0, 0
+
+    def _visit_children(self, el: HtmlElement) -> None:
+        if el.text:
+            self._buf.append(el.text)
+        for child in el:
+            self._visit(child)
+            if child.tail:
+                self._buf.append(child.tail)
+
+    def _visit(self, el: HtmlElement) -> None:
+        if not isinstance(el.tag, str):
+            return
+        tag = el.tag.lower()
+        if tag in SKIP_TAGS or el in self.skip or is_noise(el):
+            return
+        if tag == "br":
+            self._flush()
+            return
+        if tag == "hr":
+            self._flush()
+            return
+        if tag == "img":
+            self._image(el, None)
+            return
+        if _is_figure(el, tag):
+            self._figure(el)
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            self._flush()
+        self._stack.append(tag)
+        start = sum(len(s) for s in self._buf)
+        self._visit_children(el)
+        added = clean_line("".join(self._buf)[start:])
+        if tag == "a" and added:
+            href = self.resolve(el.get("href"))
+            if href:
+                self._links.append((href, added))
+                self._link_chars += len(added)
+        elif tag in ("strong", "b") and added:
+            self._bold_chars += len(added)
+        self._stack.pop()
+        if block:
+            self._flush()
+
+    def _image(self, img: HtmlElement, caption: str | None) -> None:
+        src = image_src(img)
+        if not src or _is_tiny(img):
+            return
+        url = self.resolve(src)
+        if not url:
+            return
+        self._flush()
+        self.blocks.append(Block("image", image_url=url, caption=caption))
+
+    def _figure(self, el: HtmlElement) -> None:
+        self._flush()
+        caption_nodes = [c for c in el.iter() if isinstance(c.tag, str) and (
+            c.tag.lower() == "figcaption" or any("caption" in t or t in ("img_desc", "desc") for t in class_tokens(c))
+        ) and c is not el]
+        caption = text_of(caption_nodes[0]) if caption_nodes else text_of(el)
+        imgs = [i for i in el.iter("img") if i not in self.skip]
+        for index, img in enumerate(imgs):
+            self._image(img, caption if index == len(imgs) - 1 else None)

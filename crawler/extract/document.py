@@ -1,0 +1,136 @@
+"""Parsing a decoded page once with lxml, and the small DOM helpers every layer uses."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from cssselect import SelectorError
+
+from crawler.extract.errors import ExtractionError, NotAnArticle
+from crawler.normalize.text import clean_line
+
+HtmlElement = lxml.html.HtmlElement
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Not text: never read for titles, bodies or bylines.
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title", "meta", "link", "iframe", "object", "embed", "canvas", "video", "audio", "map", "select", "option", "textarea", "button", "input"})
+
+
+def parse_html(text: str) -> HtmlElement:
+    """Parse decoded HTML into an lxml document (comments and processing instructions dropped).
+
+    Raises:
+        NotAnArticle: ``empty-page`` when there is no markup to read.
+    """
+    text = _XML_DECL.sub("", text or "", count=1).replace("\x00", "")
+    if not text.strip():
+        raise NotAnArticle("empty-page")
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise NotAnArticle("empty-page", str(exc)) from exc
+    if root is None:
+        raise NotAnArticle("empty-page")
+    return root
+
+
+@lru_cache(maxsize=512)
+def compile_css(selector: str) -> CSSSelector:
+    """Compiled CSS selector (cached); a malformed selector is an :class:`ExtractionError`."""
+    try:
+        return CSSSelector(selector, translator="html")
+    except (SelectorError, SyntaxError, etree.XPathError) as exc:
+        raise ExtractionError(f"invalid CSS selector {selector!r}: {exc}") from exc
+
+
+def select(root: HtmlElement, selector: str) -> list[HtmlElement]:
+    """Elements under ``root`` matching the CSS ``selector``, in document order."""
+    return [el for el in compile_css(selector)(root) if isinstance(el.tag, str)]
+
+
+def select_first(root: HtmlElement, selectors: tuple[str, ...] | list[str]) -> list[HtmlElement]:
+    """Matches of the first selector in ``selectors`` that matches anything."""
+    for selector in selectors:
+        if found := select(root, selector):
+            return found
+    return []
+
+
+def text_of(el: HtmlElement, *, skip_tags: frozenset[str] = INVISIBLE_TAGS, sep: str = " ") -> str:
+    """Visible text of ``el`` (script/style and similar skipped), whitespace collapsed."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if not isinstance(node.tag, str) or node.tag.lower() in skip_tags:
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if node.tag.lower() in ("br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dd", "dt"):
+            parts.append(sep)
+
+    if isinstance(el.tag, str) and el.tag.lower() not in skip_tags:
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+    return clean_line("".join(parts))
+
+
+def lines_of(el: HtmlElement) -> list[str]:
+    """Visible text of ``el`` split at block elements and ``<br>``, empty lines dropped."""
+    raw = text_of_multiline(el)
+    return [line for line in raw.split("\n") if line]
+
+
+def text_of_multiline(el: HtmlElement) -> str:
+    """Visible text with a newline at every block boundary and ``<br>``."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if not isinstance(node.tag, str) or node.tag.lower() in INVISIBLE_TAGS:
+            return
+        block = node.tag.lower() in _LINE_TAGS
+        if block:
+            parts.append("\n")
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(el)
+    return "\n".join(clean_line(line) for line in "".join(parts).split("\n") if clean_line(line))
+
+
+_LINE_TAGS = frozenset({
+    "br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "dd", "dt", "dl",
+    "section", "article", "header", "footer", "aside", "figure", "figcaption", "blockquote", "table", "main", "nav",
+})
+
+
+def class_tokens(el: HtmlElement) -> list[str]:
+    """The element's class and id values, lower-cased."""
+    values = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+    return values
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    """True for elements the browser does not show (hidden attribute, display:none, aria-hidden)."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style

@@ -1,0 +1,16 @@
+"""The generic family: no CMS-specific selectors; metadata and body density do the work."""
+
+from __future__ import annotations
+
+from crawler.extract.families import Family
+
+GENERIC = Family(
+    name="generic",
+    body=("[itemprop~=articleBody]",),
+    subtitle=("[class*=subtitle]", "[class*=sub_title]", "[class*=sub-title]", "[class*=subhead]"),
+    byline=("[itemprop~=author] [itemprop~=name]", "[itemprop~=author]", "a[rel~=author]", "[class~=byline]"),
+    published=("[itemprop~=datePublished]",),
+    modified=("[itemprop~=dateModified]",),
+    section=("[itemprop~=articleSection]",),
+    tags=("a[rel~=tag]:not([rel~=category])",),
+)

@@ -1,0 +1,98 @@
+"""One parsed page and what every extraction layer reads from it: metas, JSON-LD, URLs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.url import safe_url_string
+
+from crawler.extract.document import HtmlElement, text_of
+from crawler.extract.jsonld import JsonLd
+from crawler.extract.profile import ExtractProfile
+from crawler.normalize.text import clean_line
+
+
+def host_of(url: str) -> str:
+    """Lower-cased host of ``url`` without ``www.``/``m.`` prefixes."""
+    host = (urlsplit(url).hostname or "").lower()
+    for prefix in ("www.", "m.", "mobile."):
+        if host.startswith(prefix):
+            host = host[len(prefix):]
+    return host
+
+
+class Page:
+    """A parsed page plus the site profile and the fetch time used to judge dates."""
+
+    def __init__(self, root: HtmlElement, url: str, profile: ExtractProfile, now: datetime) -> None:
+        self.root = root
+        self.url = url
+        self.profile = profile
+        self.now = now
+        base = root.find(".//base[@href]")
+        self.base_url = urljoin(url, base.get("href")) if base is not None else url
+        self.metas = self._read_metas()
+        self.jsonld = JsonLd(root)
+        self.hosts = {host_of(url)} | {host_of("//" + d) for d in profile.domains if d}
+        self.hosts.discard("")
+
+    def _read_metas(self) -> dict[str, list[str]]:
+        metas: dict[str, list[str]] = defaultdict(list)
+        for meta in self.root.iter("meta"):
+            content = meta.get("content")
+            if content is None or not content.strip():
+                continue
+            for attr in ("property", "name", "itemprop", "http-equiv"):
+                key = meta.get(attr)
+                if key:
+                    metas[key.strip().lower()].append(clean_line(content))
+        return dict(metas)
+
+    def meta(self, *keys: str) -> str | None:
+        """First non-empty content among meta tags named ``keys`` (property/name/itemprop)."""
+        for key in keys:
+            for value in self.metas.get(key.lower(), ()):
+                if value:
+                    return value
+        return None
+
+    def meta_all(self, *keys: str) -> list[str]:
+        """All contents of meta tags named ``keys``, in order."""
+        return [v for key in keys for v in self.metas.get(key.lower(), ()) if v]
+
+    def absolute(self, href: str | None) -> str | None:
+        """Absolute, percent-encoded URL for ``href`` (None for fragments, mailto:, javascript:)."""
+        if not href:
+            return None
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            return None
+        url = urljoin(self.base_url, href)
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+        return safe_url_string(url)
+
+    def same_site(self, url: str) -> bool:
+        """True when ``url`` is on this site (the page's host or a profile domain)."""
+        host = host_of(url)
+        return bool(host) and any(host == h or host.endswith("." + h) for h in self.hosts)
+
+    def itemprop(self, name: str) -> list[HtmlElement]:
+        """Microdata elements with ``itemprop=name``."""
+        return [el for el in self.root.iter() if isinstance(el.tag, str) and name in (el.get("itemprop") or "").split()]
+
+    def itemprop_value(self, el: HtmlElement) -> str:
+        """A microdata element's value: content/datetime attribute, else its text."""
+        for attr in ("content", "datetime", "value"):
+            if el.get(attr):
+                return clean_line(el.get(attr))
+        return text_of(el)
+
+    def site_names(self) -> set[str]:
+        """Names this site goes by (og:site_name, JSON-LD publisher/WebSite), for filtering."""
+        names = set(self.meta_all("og:site_name", "application-name", "twitter:site"))
+        names |= set(self.jsonld.names_of_type("organization", "newsmediaorganization", "website"))
+        names.add(self.profile.site)
+        return {clean_line(n) for n in names if n}

@@ -1,0 +1,81 @@
+"""Image captions and credits: ``(이미지=메타)``, ``(사진=연합뉴스)``, ``[사진=…]``, ``… 제공``.
+
+Korean pages print the credit inside the caption. The caption keeps the description,
+the credit becomes a separate value, and neither belongs in the body.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.normalize.text import clean_line
+
+_KINDS = r"사진|이미지|그래픽|영상|자료|출처|일러스트|캡처|화면\s*캡처|사진\s*제공|자료\s*제공|이미지\s*제공|제공|촬영|그림|출처\s*[:=]"
+_OPEN, _CLOSE = r"[(\[【〔<〈]", r"[)\]】〕>〉]"
+
+_BRACKETED_END = re.compile(rf"\s*{_OPEN}\s*(?:{_KINDS})\s*[=:：/／]\s*([^()\[\]【】]{{1,60}}?)\s*{_CLOSE}\s*\.?$")
+_BRACKETED_START = re.compile(rf"^\s*{_OPEN}\s*(?:{_KINDS})\s*[=:：/／]\s*([^()\[\]【】]{{1,60}}?)\s*{_CLOSE}\s*")
+_SLASH_END = re.compile(rf"\s*[/|]\s*(?:{_KINDS})\s*[=:：]\s*(.{{1,60}}?)\s*$")
+_PLAIN_START = re.compile(rf"^\s*(?:사진|이미지)\s*[=:：]\s*(\S+)\s*[/|,]?\s+")
+_PROVIDED_BRACKET = re.compile(rf"\s*{_OPEN}\s*([^()\[\]【】]{{1,40}}?)\s*제공\s*{_CLOSE}\s*\.?$")
+_PROVIDED_END = re.compile(
+    r"(?:(?:^|(?<=[.。!?”\"’'])\s*|\s*[/|]\s*)([^\s./|]{1,25}(?:\s[^\s./|]{1,25}){0,2}?)|\s([^\s./|]{1,25}))\s*제공\s*\.?$"
+)
+# A word ending in a particle (사용자에게, 회사가) is part of a sentence, not a credit.
+_PARTICLE_END = re.compile(r"(?:에게|에서|으로|로|를|을|이|가|는|은|에|와|과|도|만)$")
+_COPYRIGHT_END = re.compile(r"\s*[ⓒ©]\s*([^ⓒ©]{1,40})$")
+_EN_CREDIT = re.compile(
+    r"\s*[(\[]?\s*(?:Photo|Image|Picture|Credit|Photograph|Illustration)s?(?:\s+by|\s*credit)?\s*[:/]\s*([^()\[\]]{1,80}?)\s*[)\]]?\s*$",
+    re.I,
+)
+
+
+def _tidy_credit(credit: str) -> str | None:
+    credit = clean_line(credit).strip(" .,/|=")
+    credit = re.sub(r"\s*제공$", "", credit).strip()
+    return credit or None
+
+
+def split_credit(text: str) -> tuple[str | None, str | None]:
+    """Split a caption into (caption, credit).
+
+    >>> split_credit("마크 저커버그 메타 CEO (이미지=메타)")
+    ('마크 저커버그 메타 CEO', '메타')
+    >>> split_credit("기념 촬영을 하고 있다. 마크앤컴퍼니 제공")
+    ('기념 촬영을 하고 있다.', '마크앤컴퍼니')
+    """
+    text = clean_line(text)
+    if not text:
+        return None, None
+    for pattern in (_BRACKETED_END, _PROVIDED_BRACKET, _SLASH_END, _COPYRIGHT_END, _EN_CREDIT):
+        if m := pattern.search(text):
+            caption = text[: m.start()].strip(" /|")
+            return caption or None, _tidy_credit(m.group(1))
+    for pattern in (_BRACKETED_START, _PLAIN_START):
+        if m := pattern.match(text):
+            caption = text[m.end():].strip(" /|")
+            return caption or None, _tidy_credit(m.group(1))
+    if (m := _PROVIDED_END.search(text)) and not _PARTICLE_END.search(m.group(1) or m.group(2)):
+        caption = text[: m.start()].strip(" /|")
+        return caption or None, _tidy_credit(m.group(1) or m.group(2))
+    return text, None
+
+
+def has_credit(text: str) -> bool:
+    """True when ``text`` carries a photo credit, the mark of a caption line."""
+    text = clean_line(text)
+    if not text:
+        return False
+    if any(p.search(text) for p in (_BRACKETED_END, _PROVIDED_BRACKET, _SLASH_END, _EN_CREDIT, _COPYRIGHT_END)):
+        return True
+    if _BRACKETED_START.match(text) or _PLAIN_START.match(text):
+        return True
+    # "… 제공" ends captions; body sentences end "제공한다." / "제공했다." instead.
+    m = _PROVIDED_END.search(text)
+    return bool(m) and not _PARTICLE_END.search(m.group(1) or m.group(2))
+
+
+def is_caption_line(text: str) -> bool:
+    """True for a short line that reads as a photo caption (description + credit)."""
+    text = clean_line(text)
+    return 0 < len(text) <= 300 and has_credit(text)
