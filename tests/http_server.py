@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import html
 import threading
+import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
+import hashlib
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -61,6 +64,10 @@ class FakeSite:
     per_listing_page: int = 2
     robots: str = "User-agent: *\nDisallow: /wp-admin/\n"
     extra_routes: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
+    #: path → callable(RequestLog) → (status, headers, body), for behaviour routes
+    responders: dict[str, Callable[[RequestLog], tuple[int, dict[str, str], bytes]]] = field(default_factory=dict)
+    #: answer If-None-Match / If-Modified-Since on feeds, sitemaps and listings with 304
+    conditional: bool = True
 
     @classmethod
     def from_dir(cls, name: str, base_url: str, **kwargs) -> FakeSite:
@@ -162,6 +169,7 @@ class FakeSiteServer:
     def __init__(self, site: FakeSite) -> None:
         self.site = site
         self.log: list[RequestLog] = []
+        self.times: list[float] = []
         self._lock = threading.Lock()
         server = self
 
@@ -170,11 +178,24 @@ class FakeSiteServer:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 path = unquote(urlsplit(self.path).path)
+                entry = RequestLog("GET", path, self.headers.get("Host"), dict(self.headers))
                 with server._lock:
-                    server.log.append(RequestLog("GET", path, self.headers.get("Host"), dict(self.headers)))
-                status, ctype, body = server.site.route(path)
+                    server.log.append(entry)
+                    server.times.append(time.monotonic())
+                site = server.site
+                if path in site.responders:
+                    status, headers, body = site.responders[path](entry)
+                else:
+                    status, ctype, body = site.route(path)
+                    headers = {"Content-Type": ctype}
+                    if site.conditional and status == 200 and not path.endswith(".html") and path not in site.pages:
+                        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                        headers["ETag"] = etag
+                        if self.headers.get("If-None-Match") == etag:
+                            status, body = 304, b""
                 self.send_response(status)
-                self.send_header("Content-Type", ctype)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -202,3 +223,18 @@ class FakeSiteServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def synthetic_article(base_url: str, slug: str, title: str, published: str, paragraphs: list[str],
+                      reporter: str = "홍길동") -> str:
+    """A plain WordPress-shaped article page for tests that need many or dated pages."""
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="ko-KR"><head><meta charset="UTF-8">
+<title>{html.escape(title)} - 테스트</title>
+<link rel="canonical" href="{base_url}/{slug}/">
+<meta property="og:type" content="article"><meta property="og:title" content="{html.escape(title)}">
+<meta property="article:published_time" content="{published}">
+</head><body class="post-template-default single single-post">
+<article class="post type-post status-publish format-standard hentry">
+<h1 class="entry-title">{html.escape(title)}</h1>
+<div class="entry-content">{body}<p>{reporter} 기자</p></div></article></body></html>"""
