@@ -102,6 +102,10 @@ class CrawlConfig(_Strict):
     max_articles: int = Field(default=0, ge=0)
     download_delay: float = Field(default=1.0, ge=0)
     concurrent_requests_per_domain: int = Field(default=1, ge=1)
+    #: requests in flight in the crawl process (one process crawls one site)
+    concurrent_requests: int = Field(default=8, ge=1)
+    #: adapt the delay to the server's latency; off only for servers you own (benchmarks)
+    autothrottle: bool = True
     download_timeout: float = Field(default=30, gt=0)
     #: hard limit for one crawl of this site, used by the daemon
     time_limit: str = "30m"

@@ -42,6 +42,8 @@ def crawl_settings(
             "DOWNLOAD_DELAY": politeness.download_delay,
             "AUTOTHROTTLE_START_DELAY": max(politeness.download_delay, 0.01),
             "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrent_requests_per_domain,
+            "CONCURRENT_REQUESTS": politeness.concurrent_requests,
+            "AUTOTHROTTLE_ENABLED": politeness.autothrottle,
             "DOWNLOAD_TIMEOUT": politeness.download_timeout,
             "LOG_LEVEL": log_level or app.log_level,
             "NEWSCRAWL_SITE_ID": site.id,
