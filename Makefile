@@ -16,7 +16,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/newscrawl db upgrade
-	$(BIN)/newscrawl crawl --all
+	$(BIN)/newscrawl daemon
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -62,7 +62,7 @@ def daemon(
     \b
     Example:
         newscrawl daemon --config /etc/newscrawl/newscrawl.toml
-        kill -HUP $(pidof -s newscrawl)    # reload after editing a site file
+        systemctl reload newscrawl    # SIGHUP: reload after editing a site file
     """
     from scheduler.daemon import Daemon, DaemonOptions, StartupError
 
@@ -266,7 +266,12 @@ def _local(moment: datetime | None) -> str:
 def _duration(row: dict[str, Any]) -> str:
     if row["finished_at"] is None or row["started_at"] is None:
         return ""
-    return format_seconds(round((row["finished_at"] - row["started_at"]).total_seconds(), 1))
+    seconds = (row["finished_at"] - row["started_at"]).total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return (f"{hours}h" if hours else "") + f"{minutes}m{secs:02d}s"
 
 
 def _jsonable(value: Any) -> Any:

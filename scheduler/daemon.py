@@ -131,17 +131,26 @@ class Daemon:
         Raises:
             StartupError: See :func:`load_plans` and :func:`prepare_database`.
         """
-        app, plans = load_plans(self._config_path)
-        url = resolve_database_url(app, self.options.db_url)
-        prepare_database(url)
-        engine = make_engine(url)
+        # First, so that a SIGTERM during the checks is a clean stop rather than a crash.
+        wakeup, wakeup_write = self._install_signal_handlers()
         try:
-            self._run(app, plans, url, engine)
+            app, plans = load_plans(self._config_path)
+            url = resolve_database_url(app, self.options.db_url)
+            prepare_database(url)
+            engine = make_engine(url)
+            try:
+                self._run(app, plans, url, engine, wakeup)
+            finally:
+                engine.dispose()
         finally:
-            engine.dispose()
+            signal.set_wakeup_fd(-1)
+            os.close(wakeup)
+            os.close(wakeup_write)
         return 0
 
-    def _run(self, app: AppConfig, plans: dict[str, SitePlan], url: str, engine: Engine) -> None:
+    def _run(
+        self, app: AppConfig, plans: dict[str, SitePlan], url: str, engine: Engine, wakeup: int
+    ) -> None:
         abandoned = Repository(engine).mark_abandoned(pids_alive=pid_alive)
         if abandoned:
             logger.warning(
@@ -160,7 +169,6 @@ class Daemon:
             max_workers=app.scheduler.max_concurrent_crawls,
             last_started=lambda: runs.last_started(engine),
         )
-        wakeup, wakeup_write = self._install_signal_handlers()
         logger.info(
             "daemon started: %d site(s), database %s, at most %d crawl(s) at once",
             len(plans),
@@ -168,26 +176,40 @@ class Daemon:
             app.scheduler.max_concurrent_crawls,
         )
         try:
-            jobs.start(plans)
-            while not self._stop.is_set():
-                _sleep_until_signal(wakeup, timeout=60.0)
-                if self._reload.is_set() and not self._stop.is_set():
-                    self._reload.clear()
-                    app, plans = self._reload_config(app, plans, runner, jobs)
+            if not self._stop.is_set():
+                jobs.start(plans)
+            app = self._serve(app, plans, runner, jobs, wakeup)
+        finally:
+            # Also on an unexpected error: no crawl may outlive the daemon unaccounted.
             grace = parse_duration(app.scheduler.shutdown_grace)
-            logger.info(
-                "%s received: stopping; running crawls get %s to finish",
-                self._signal_name,
-                format_seconds(grace),
-            )
             jobs.pause()
             killed = runner.stop_all(grace)
             jobs.shutdown()
             logger.info("daemon stopped%s", f" ({killed} crawl(s) killed)" if killed else "")
-        finally:
-            signal.set_wakeup_fd(-1)
-            os.close(wakeup)
-            os.close(wakeup_write)
+
+    def _serve(
+        self,
+        app: AppConfig,
+        plans: dict[str, SitePlan],
+        runner: CrawlRunner,
+        jobs: Jobs,
+        wakeup: int,
+    ) -> AppConfig:
+        """Sleep until a signal; reload on SIGHUP; return the config in force on a stop."""
+        while not self._stop.is_set():
+            _sleep_until_signal(wakeup, timeout=60.0)
+            if self._reload.is_set() and not self._stop.is_set():
+                self._reload.clear()
+                try:
+                    app, plans = self._reload_config(app, plans, runner, jobs)
+                except Exception:  # a failed reload must not stop the crawls
+                    logger.exception("SIGHUP: reload failed; the schedule may be partly updated")
+        logger.info(
+            "%s received: stopping; running crawls get %s to finish",
+            self._signal_name,
+            format_seconds(parse_duration(app.scheduler.shutdown_grace)),
+        )
+        return app
 
     # --- signals ---------------------------------------------------------------------
     def _install_signal_handlers(self) -> tuple[int, int]:

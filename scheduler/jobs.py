@@ -144,15 +144,22 @@ class Jobs:
 
     def start(self, plans: Mapping[str, SitePlan]) -> None:
         """Add a job per plan and start the scheduler thread."""
+        # Started paused so that added jobs get their next run time right away.
+        self._scheduler.start(paused=True)
         self.apply(plans, _all_added(plans))
-        self._scheduler.start()
+        self._scheduler.resume()
 
     def apply(self, plans: Mapping[str, SitePlan], changes: PlanDiff) -> None:
         """Add, reschedule and remove jobs; ``plans`` is the new configuration.
 
         A removed site's crawl in progress is not stopped; it just is not started again.
         """
-        last = self._last_started() if changes.added or changes.changed else {}
+        last: Mapping[str, datetime] = {}
+        if changes.added or changes.changed:
+            try:
+                last = self._last_started()
+            except Exception:
+                logger.exception("cannot read the last runs; interval schedules start now")
         now = datetime.now(timezone.utc)
         for site in changes.removed:
             self._scheduler.remove_job(job_id(site))

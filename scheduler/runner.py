@@ -86,6 +86,10 @@ class Child:
         self.stop: StopReason | None = None
         self.exited = threading.Event()
         self._lock = threading.Lock()
+        # The crawl's own log lines do not name the site; the daemon's copy does.
+        self.relay = threading.Thread(
+            target=_relay, args=(proc, f"{site}[{proc.pid}] "), name=f"log {site}", daemon=True
+        )
 
     @property
     def pid(self) -> int:
@@ -160,6 +164,7 @@ class CrawlRunner:
         started = time.monotonic()
         try:
             code = self._wait(child, plan)
+            child.relay.join(timeout=5)
         finally:
             child.exited.set()
             with self._lock:
@@ -204,10 +209,13 @@ class CrawlRunner:
                 self.command.argv(site),
                 env=self.command.env(),
                 stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
             child = Child(site, proc, spawned_at)
             self._children[site] = child
+        child.relay.start()
         logger.info("%s: crawl started, pid %s", site, proc.pid)
         return child
 
@@ -316,6 +324,20 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return True
     return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+_OUTPUT_LOCK = threading.Lock()
+
+
+def _relay(proc: subprocess.Popen[bytes], prefix: str) -> None:
+    """Copy a child's output to our stderr, each line prefixed with its site and pid."""
+    assert proc.stdout is not None
+    with proc.stdout:
+        for raw in iter(proc.stdout.readline, b""):
+            line = prefix + raw.decode("utf-8", "replace").rstrip("\n") + "\n"
+            with _OUTPUT_LOCK:
+                sys.stderr.write(line)
+                sys.stderr.flush()
 
 
 def _exit_text(code: int) -> str:
