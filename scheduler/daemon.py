@@ -22,9 +22,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from config import ConfigError, load_config
 from config.schema import parse_duration
 from scheduler import plan as planning
+from scheduler.child import CrawlCommand, pid_alive
 from scheduler.jobs import Jobs, check_plans
 from scheduler.plan import format_seconds
-from scheduler.runner import CrawlCommand, CrawlRunner, pid_alive
+from scheduler.runner import CrawlRunner
 from storage import migrate, runs
 from storage.db import DATABASE_URL_ENV, database_url, make_engine, redact_url
 from storage.repository import Repository

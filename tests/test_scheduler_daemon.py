@@ -358,7 +358,7 @@ def test_kill_9_of_daemon_and_crawl_then_restart(tmp_path: Path, sqlite_url: str
 
 
 def _alive(pid: int) -> bool:
-    from scheduler.runner import pid_alive
+    from scheduler.child import pid_alive
 
     return pid_alive(pid)
 

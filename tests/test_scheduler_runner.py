@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from scheduler.plan import SitePlan
-from scheduler.runner import CrawlCommand, CrawlRunner, pid_alive
+from scheduler.child import pid_alive
+from scheduler.child import CrawlCommand
+from scheduler.runner import CrawlRunner
 from storage import runs
 from storage.db import make_engine
 from storage.repository import Repository
