@@ -132,13 +132,15 @@ def test_dead_server_fails_the_run_and_says_why(tmp_path: Path) -> None:
 def test_extract_a_file(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(
-        "<html lang=ko><head><title>제목 - 사이트</title><meta property='og:title' content='제목'>"
+        "<html lang=ko><head><title>삼성전자, 2나노 공정 양산 앞당긴다 - 사이트</title>"
+        "<meta property='og:type' content='article'><meta property='og:title' content='삼성전자, 2나노 공정 양산 앞당긴다'>"
         "<meta property='article:published_time' content='2024-03-16T10:00:00+09:00'></head>"
-        "<body><article><h1>제목</h1><p>" + "본문 문단입니다. " * 40 + "</p><p>홍길동 기자 hong@example.com</p></article></body></html>",
+        "<body><article><h1>삼성전자, 2나노 공정 양산 앞당긴다</h1><p>" + "삼성전자가 2나노 공정의 양산 시점을 앞당긴다고 밝혔다. " * 12
+        + "</p><p>홍길동 기자 hong@example.com</p></article></body></html>",
         encoding="utf-8",
     )
-    result = newscrawl("extract", str(page), "--url", "https://example.com/news/1", check=True)
-    assert '"title": "제목"' in result.stdout
+    result = newscrawl("extract", str(page), "--url", "https://example.com/news/articleView.html?idxno=1234", check=True)
+    assert '"title": "삼성전자, 2나노 공정 양산 앞당긴다"' in result.stdout
     assert '"published_at": "2024-03-16T' in result.stdout
     missing = newscrawl("extract", str(tmp_path / "none.html"))
     assert missing.returncode == 1 and "no such file" in missing.stderr
