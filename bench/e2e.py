@@ -30,7 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from bench.report import REPO, cpu_seconds, emit, markdown_table, rss_kb
 from bench.siteserver import SiteServerProcess
@@ -119,8 +119,14 @@ class ChildRun:
 def run_child(cmd: list[str], *, timeout: float, server: SiteServerProcess | None = None,
               env: dict[str, str] | None = None, log: Path | None = None) -> ChildRun:
     """Run ``cmd`` and measure it with ``wait4`` (its own peak RSS and CPU, nothing else's)."""
-    out_file = tempfile.TemporaryFile(mode="w+")
-    err_file = open(log, "w+") if log else tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed below
+    with tempfile.TemporaryFile(mode="w+") as out_file, (
+        log.open("w+") if log else tempfile.TemporaryFile(mode="w+")
+    ) as err_file:
+        return _run_measured(cmd, timeout, server, env, out_file, err_file)
+
+
+def _run_measured(cmd: list[str], timeout: float, server: SiteServerProcess | None, env: dict[str, str] | None,
+                  out_file: IO[str], err_file: IO[str]) -> ChildRun:
     server_cpu0 = cpu_seconds(server.pid) if server else 0.0
     start = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=REPO, stdout=out_file, stderr=err_file,
@@ -140,11 +146,8 @@ def run_child(cmd: list[str], *, timeout: float, server: SiteServerProcess | Non
     server_cpu = cpu_seconds(server.pid) - server_cpu0 if server else 0.0
     out_file.seek(0)
     err_file.seek(0)
-    run = ChildRun(process.returncode, wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
-                   out_file.read(), err_file.read()[-20000:], server_cpu)
-    out_file.close()
-    err_file.close()
-    return run
+    return ChildRun(process.returncode, wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+                    out_file.read(), err_file.read()[-20000:], server_cpu)
 
 
 def crawl_command(config: Path, db_url: str, resolve: str, *, profile: str | None = None) -> list[str]:
@@ -247,11 +250,11 @@ def tables(results: list[dict[str, Any]], concurrency: int) -> tuple[list[str], 
                               "met" if abs(growth) <= 0.10 else "missed"])
     goals = markdown_table(["goal", "result", "target", ""], goal_rows)
     notes = [
-        f"Concurrency {concurrency} (CONCURRENT_REQUESTS and per domain), no download delay, AutoThrottle off, "
-        "robots.txt obeyed; pages ~100 KB uncompressed. `articles/s` uses Scrapy's elapsed_time_seconds "
-        "(the crawl itself); `per wall s` includes process start, migrations check and shutdown. "
-        "CPU is the child's user+system time over its wall time (one core = 100 %); server CPU is the site "
-        "server's over the same interval.",
+        (f"Concurrency {concurrency} (CONCURRENT_REQUESTS and per domain), no download delay, AutoThrottle off, "
+         "robots.txt obeyed; pages ~100 KB uncompressed. `articles/s` uses Scrapy's elapsed_time_seconds "
+         "(the crawl itself); `per wall s` includes process start, migrations check and shutdown. "
+         "CPU is the child's user+system time over its wall time (one core = 100 %); server CPU is the site "
+         "server's over the same interval."),
     ]
     return [goals, main, requests], notes
 

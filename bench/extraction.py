@@ -20,6 +20,7 @@ minus the RSS after loading the pages) and tracemalloc's peak of Python allocati
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import gzip
 import json
@@ -30,7 +31,6 @@ import tracemalloc
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from bench.report import REPO, emit, markdown_table, rss_kb, rss_peak_kb
@@ -72,10 +72,15 @@ def generated_pages(count: int, *, family: bool) -> tuple[Page, ...]:
     """``count`` articles spread over a 5,000-article generated site."""
     from crawler.extract.profile import ExtractProfile
 
-    site = NewsSite(5000)
+    site = _site()
     profile = ExtractProfile(site="benchnews", family="wordpress", domains=GENERATED_DOMAINS) if family else None
     step = max(1, len(site.articles) // count)
     return tuple(Page(m.url, site.route(m.path).body, profile) for m in site.articles[::step][:count])
+
+
+@functools.cache
+def _site() -> NewsSite:
+    return NewsSite(5000)
 
 
 def fixture_pages(*, family: bool) -> tuple[Page, ...]:
@@ -108,38 +113,41 @@ def _canonical(text: str) -> str | None:
     return text[start : text.find('"', start)]
 
 
-def korean_corpus() -> tuple[Page, ...]:
+def korean_corpus(limit: int = 0) -> tuple[Page, ...]:
     index = CORPUS / "korean" / "index.jsonl"
     if not index.exists():
         return ()
     pages = []
-    for line in index.read_text(encoding="utf-8").splitlines():
+    for line in index.read_text(encoding="utf-8").splitlines()[: limit or None]:
         record = json.loads(line)
         pages.append(Page(record["url"], gzip.decompress((CORPUS / "korean" / record["file"]).read_bytes()), None))
     return tuple(pages)
 
 
-def wcxb_corpus() -> tuple[Page, ...]:
+def wcxb_corpus(limit: int = 0) -> tuple[Page, ...]:
     root = CORPUS / "wcxb-dev-sample"
     if not root.exists():
         return ()
     pages = []
-    for html in sorted((root / "html").glob("*.html.gz")):
+    for html in sorted((root / "html").glob("*.html.gz"))[: limit or None]:
         truth = root / "ground-truth" / (html.name.removesuffix(".html.gz") + ".json")
         url = json.loads(truth.read_text(encoding="utf-8"))["url"] if truth.exists() else f"https://example.com/{html.name}"
         pages.append(Page(url, gzip.decompress(html.read_bytes()), None))
     return tuple(pages)
 
 
-def page_sets(generated: int) -> list[PageSet]:
+def page_sets(generated: int, limit: int = 0) -> list[PageSet]:
+    """The page sets, each cut to ``limit`` pages when ``limit`` is set."""
     sets = [
         PageSet("generated WordPress site, family profile", "family", generated_pages(generated, family=True)),
         PageSet("team fixtures, site profile", "family", fixture_pages(family=True)),
         PageSet("generated WordPress site, no profile", "generic", generated_pages(generated, family=False)),
         PageSet("team fixtures, no profile", "generic", fixture_pages(family=False)),
-        PageSet("corpus: Korean news pages", "generic", korean_corpus()),
-        PageSet("corpus: WCXB dev sample (English)", "generic", wcxb_corpus()),
+        PageSet("corpus: Korean news pages", "generic", korean_corpus(limit)),
+        PageSet("corpus: WCXB dev sample (English)", "generic", wcxb_corpus(limit)),
     ]
+    if limit:
+        sets = [PageSet(s.name, s.path, s.pages[:limit]) for s in sets]
     return [s for s in sets if s.pages]
 
 
@@ -180,10 +188,10 @@ def time_pass(extractor: Callable[[Page], bool], pages: tuple[Page, ...]) -> tup
     return time.perf_counter() - start, ok
 
 
-def measure_memory(set_index: int, extractor: str, generated: int) -> dict[str, int]:
+def measure_memory(set_index: int, extractor: str, generated: int, limit: int = 0) -> dict[str, int]:
     """In this (child) process: peak RSS growth over one pass, then tracemalloc's peak."""
     _quiet()
-    pages = page_sets(generated)[set_index].pages
+    pages = page_sets(generated, limit)[set_index].pages
     run = EXTRACTORS[extractor]
     run(pages[0])  # imports and lazy tables are not per-page memory
     gc.collect()
@@ -199,17 +207,19 @@ def measure_memory(set_index: int, extractor: str, generated: int) -> dict[str, 
     return {"rss_growth_kb": max(0, rss_growth), "py_peak_kb": peak // 1024}
 
 
-def _memory_in_child(set_index: int, extractor: str, generated: int) -> dict[str, int]:
+def _memory_in_child(set_index: int, extractor: str, generated: int, limit: int) -> dict[str, int]:
     out = subprocess.run(
-        [sys.executable, "-m", "bench.extraction", "--memory-child", str(set_index), extractor, "--pages", str(generated)],
+        [sys.executable, "-m", "bench.extraction", "--memory-child", str(set_index), extractor, "--pages", str(generated),
+         "--limit", str(limit)],
         cwd=REPO, capture_output=True, text=True, check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(rounds: int, generated: int, *, memory: bool) -> dict[str, Any]:
+def run(rounds: int, generated: int, *, memory: bool, limit: int = 0) -> dict[str, Any]:
+    """Time every extractor over every page set ``rounds`` times; memory in child processes."""
     _quiet()
-    sets = page_sets(generated)
+    sets = page_sets(generated, limit)
     for s in sets:  # warm-up: imports, compiled patterns, caches
         for name, extractor in EXTRACTORS.items():
             time_pass(extractor, s.pages[:3])
@@ -226,7 +236,7 @@ def run(rounds: int, generated: int, *, memory: bool) -> dict[str, Any]:
     if memory:
         for i, s in enumerate(sets):
             for name in EXTRACTORS:
-                mem[(s.name, name)] = _memory_in_child(i, name, generated)
+                mem[(s.name, name)] = _memory_in_child(i, name, generated, limit)
     return {"sets": sets, "best": best, "found": found, "mem": mem}
 
 
@@ -268,9 +278,9 @@ def tables(result: dict[str, Any]) -> tuple[list[str], list[str]]:
                           goal, "met" if check(value) else "missed"])
     goals = markdown_table(["path", "pages", "n", "ours pages/s", "trafilatura pages/s", "result", "goal", ""], goal_rows)
     notes = [
-        "Speed ratio = our pages/s ÷ trafilatura's; time ratio = our time ÷ trafilatura's. Peak RSS +MB: growth of "
-        "the process's peak RSS over one pass after the pages were loaded (child process per cell); py peak: "
-        "tracemalloc's peak of Python allocations (lxml's C memory is not in it).",
+        ("Speed ratio = our pages/s ÷ trafilatura's; time ratio = our time ÷ trafilatura's. Peak RSS +MB: growth of "
+         "the process's peak RSS over one pass after the pages were loaded (child process per cell); py peak: "
+         "tracemalloc's peak of Python allocations (lxml's C memory is not in it)."),
         "The generic goal is judged on the real-page corpus (the page sets named in the goal row).",
     ]
     return [goals, per_set], notes
@@ -285,17 +295,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pages", type=int, default=100, help="generated pages per generated set (default 100)")
     parser.add_argument("--label", default="latest", help="README section label (e.g. before)")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many pages per set (0: all)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/README.md alone")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory children")
     parser.add_argument("--quick", action="store_true", help="1 round, 10 generated pages, no memory, no README")
     parser.add_argument("--memory-child", nargs=2, metavar=("SET", "EXTRACTOR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
-        print(json.dumps(measure_memory(int(args.memory_child[0]), args.memory_child[1], args.pages)))
+        print(json.dumps(measure_memory(int(args.memory_child[0]), args.memory_child[1], args.pages, args.limit)))
         return
     if args.quick:
         args.rounds, args.pages, args.no_memory, args.no_write = 1, 10, True, True
-    result = run(args.rounds, args.pages, memory=not args.no_memory)
+    result = run(args.rounds, args.pages, memory=not args.no_memory, limit=args.limit)
     command = ".venv/bin/python -m bench.extraction" + ("" if args.label == "latest" else f" --label {args.label}")
     tabs, notes = tables(result)
     emit("extraction", args.label, "Extraction speed and memory", command, tabs, notes, write=not args.no_write)

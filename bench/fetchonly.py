@@ -61,6 +61,8 @@ def fetch_settings(resolve: dict[str, str], concurrency: int, *, autothrottle: b
             "ITEM_PIPELINES": {},
             "EXTENSIONS": {},
             "DOWNLOAD_DELAY": 0,
+            # As crawler.runtime sets it for newscrawl crawl: the same framework either side.
+            "CONCURRENT_ITEMS": 1,
             "AUTOTHROTTLE_ENABLED": autothrottle,
             "CONCURRENT_REQUESTS": concurrency,
             "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,

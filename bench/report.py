@@ -67,7 +67,7 @@ def write_section(name: str, label: str, text: str, readme: Path = README) -> No
     start, end = f"<!-- bench:{name}:{label} -->", f"<!-- /bench:{name}:{label} -->"
     block = f"{start}\n{text.strip()}\n{end}"
     current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
     if pattern.search(current):
         updated = pattern.sub(lambda _: block, current)
     else:

@@ -380,7 +380,7 @@ class NewsSite:
         items = []
         for meta in self.newest_first(0, 20):
             rng = _rng(self.seed, meta.index, "body")
-            paragraphs, figures = _body(meta, rng, self.base_url, self.seed)
+            paragraphs, _ = _body(meta, rng, self.base_url, self.seed)
             content = "".join(f"<p>{_esc(p)}</p>" for p in paragraphs)
             categories = "".join(f"<category><![CDATA[{t}]]></category>" for t in (meta.category[1], *meta.tags))
             items.append(

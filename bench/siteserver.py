@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from bench.sitegen import DEFAULT_BASE_URL, NewsSite, Resource
@@ -223,7 +223,7 @@ class SiteServerProcess:
         assert self._process is not None
         return self._process.pid
 
-    def __enter__(self) -> SiteServerProcess:
+    def __enter__(self) -> Self:
         cmd = [sys.executable, "-m", "bench.siteserver", "--articles", str(self.articles), "--seed", str(self.seed),
                "--base-url", self.base_url, "--port", "0"]
         if self.compress:
@@ -248,7 +248,7 @@ class SiteServerProcess:
                 self._process.wait()
 
     def _get(self, path: str) -> bytes:
-        with urllib.request.urlopen(f"http://{self.address}{path}", timeout=30) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(f"http://{self.address}{path}", timeout=30) as response:  # loopback only
             return response.read()
 
     def stats(self, *, reset: bool = False) -> dict[str, Any]:

@@ -20,7 +20,6 @@ database created and dropped here):
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -31,7 +30,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from bench.report import emit, markdown_table
 
@@ -105,7 +104,7 @@ class Backend:
     def __init__(self) -> None:
         self.url = ""
 
-    def __enter__(self) -> Backend:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -121,7 +120,7 @@ class Backend:
 class SQLiteBackend(Backend):
     name = "SQLite"
 
-    def __enter__(self) -> SQLiteBackend:
+    def __enter__(self) -> Self:
         self._dir = tempfile.TemporaryDirectory(prefix="bench-storage-")
         self.path = Path(self._dir.name) / "articles.db"
         self.url = f"sqlite:///{self.path}"
@@ -160,7 +159,7 @@ class SQLiteBackend(Backend):
 class PostgresBackend(Backend):
     name = "PostgreSQL"
 
-    def __enter__(self) -> PostgresBackend:
+    def __enter__(self) -> Self:
         from sqlalchemy import create_engine
         from sqlalchemy.engine import make_url
         from sqlalchemy.pool import NullPool
@@ -204,28 +203,66 @@ class PostgresBackend(Backend):
 
 
 # --- measurements --------------------------------------------------------------------
-def upsert_rate(url: str, first_number: int, count: int) -> dict[str, float]:
-    """Articles/s of ``count`` new articles through ``upsert_article``, then of the same again (unchanged)."""
+BATCH = 50
+"""Articles per transaction in the batched measurement (the crawl's StorePipeline.MAX_BATCH)."""
+
+
+def upsert_rate(url: str, first_number: int, count: int, chunks: int = 5) -> dict[str, dict[str, float]]:
+    """Articles/s through the repository: ``count`` new articles one transaction each
+    (``upsert_article``), the same again (unchanged), then ``count`` other new articles
+    in transactions of :data:`BATCH` (``upsert_articles``, the crawl's path) and those again.
+
+    Two figures each: ``wall``, the best of ``chunks`` consecutive slices by wall time (the
+    machine is shared; the best slice is the one least slowed by other processes), and
+    ``cpu``, articles per CPU-second of this process plus, on PostgreSQL, its server
+    backend (read from /proc), which other processes' load hardly moves."""
+    from sqlalchemy import text
+
+    from bench.report import cpu_seconds
     from storage.db import make_engine
     from storage.repository import Repository
 
     rng = random.Random(first_number)
-    articles = [new_article(SITES[i % len(SITES)], first_number + i, rng) for i in range(count)]
+    single = [new_article(SITES[i % len(SITES)], first_number + i, rng) for i in range(count)]
+    batched = [new_article(SITES[i % len(SITES)], first_number + count + i, rng) for i in range(count)]
+    size = max(BATCH, count // chunks // BATCH * BATCH)
     engine = make_engine(url)
+    rates: dict[str, dict[str, float]] = {}
     try:
         repo = Repository(engine)
-        repo.upsert_article(new_article(SITES[0], first_number + count + 1, rng))  # connect, warm caches
-        start = time.perf_counter()
-        outcomes = [repo.upsert_article(a) for a in articles]
-        new_s = time.perf_counter() - start
-        assert outcomes.count("new") == count, {o: outcomes.count(o) for o in set(outcomes)}
-        start = time.perf_counter()
-        outcomes = [repo.upsert_article(a) for a in articles]
-        same_s = time.perf_counter() - start
-        assert outcomes.count("unchanged") == count
+        repo.upsert_article(new_article(SITES[0], first_number + 2 * count + 1, rng))  # connect, warm caches
+        backend_pid = None
+        if engine.dialect.name == "postgresql":
+            # The pool hands this one connection back for every sequential upsert.
+            with engine.connect() as conn:
+                backend_pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+        def cpu() -> float:
+            return time.process_time() + (cpu_seconds(backend_pid) if backend_pid else 0.0)
+
+        def measure(run: Callable[[list[dict[str, Any]]], list[str]], articles: list[dict[str, Any]], expected: str) -> dict[str, float]:
+            top, cpu_start = 0.0, cpu()
+            for i in range(0, len(articles), size):
+                part = articles[i : i + size]
+                start = time.perf_counter()
+                outcomes = run(part)
+                top = max(top, len(part) / (time.perf_counter() - start))
+                assert outcomes.count(expected) == len(part), {o: outcomes.count(o) for o in set(outcomes)}
+            return {"wall": top, "cpu": len(articles) / max(cpu() - cpu_start, 1e-9)}
+
+        def one_by_one(part: list[dict[str, Any]]) -> list[str]:
+            return [repo.upsert_article(a) for a in part]
+
+        def in_batches(part: list[dict[str, Any]]) -> list[str]:
+            return [o for i in range(0, len(part), BATCH) for o in repo.upsert_articles(part[i : i + BATCH])]
+
+        rates["new"] = measure(one_by_one, single, "new")
+        rates["unchanged"] = measure(one_by_one, single, "unchanged")
+        rates["new, batched"] = measure(in_batches, batched, "new")
+        rates["unchanged, batched"] = measure(in_batches, batched, "unchanged")
     finally:
         engine.dispose()
-    return {"new": count / new_s, "unchanged": count / same_s}
+    return rates
 
 
 def latencies(url: str, stored: int, samples: int) -> dict[str, dict[str, float]]:
@@ -243,7 +280,7 @@ def latencies(url: str, stored: int, samples: int) -> dict[str, dict[str, float]
         with engine.connect() as conn:
             def latest() -> None:
                 rows = conn.execute(text(LATEST_50), {"site": rng.choice(SITES), "limit": 50}).all()
-                assert len(rows) == 50
+                assert 0 < len(rows) <= 50
 
             out["latest 50 of a site"] = _timed(latest, samples)
         stored_urls = [article_url(SITES[n % len(SITES)], n) for n in (rng.randrange(stored) for _ in range(samples + 1))]
@@ -321,23 +358,28 @@ def tables(results: list[dict[str, Any]], rows: int) -> tuple[list[str], list[st
     rate_rows, lat_rows, goal_rows, notes = [], [], [], []
     for r in results:
         empty, full = r["empty"], r["full"]
-        share = full["new"] / empty["new"]
-        rate_rows.append([r["backend"], f"{empty['new']:.0f}", f"{full['new']:.0f}", f"{100 * share:.0f} %",
-                          f"{empty['unchanged']:.0f}", f"{full['unchanged']:.0f}", f"{r['load_s']:.0f}", f"{r['size_mb']:,.0f}"])
-        goal_rows.append([f"{r['backend']}: new-article upserts at {rows:,} vs empty", f"{100 * share:.0f} %", "≥ 80 %",
-                          "met" if share >= 0.8 else "missed"])
+        for label in ("new", "unchanged", "new, batched", "unchanged, batched"):
+            if label not in empty:
+                continue
+            e, f = empty[label], full[label]
+            wall_share, cpu_share = f["wall"] / e["wall"], f["cpu"] / e["cpu"]
+            rate_rows.append([r["backend"], label, f"{e['wall']:.0f}", f"{f['wall']:.0f}", f"{100 * wall_share:.0f} %",
+                              f"{e['cpu']:.0f}", f"{f['cpu']:.0f}", f"{100 * cpu_share:.0f} %"])
+            if label.startswith("new"):
+                path = "crawl's batched path" if "batched" in label else "one transaction per article"
+                goal_rows.append([f"{r['backend']}: new-article upserts at {rows:,} vs empty ({path})",
+                                  f"{100 * wall_share:.0f} % (wall), {100 * cpu_share:.0f} % (CPU)", "≥ 80 %",
+                                  "met" if min(wall_share, cpu_share) >= 0.8 else "missed"])
         for label, lat in r["latency"].items():
             lat_rows.append([r["backend"], label, f"{lat['median']:.2f}", f"{lat['p95']:.2f}", f"{lat['max']:.2f}"])
             if r["backend"] == "SQLite" and label in ("latest 50 of a site", "get_article(url), stored"):
                 goal_rows.append([f"SQLite: {label} at {rows:,}", f"{lat['p95']:.2f} ms p95", "< 20 ms",
                                   "met" if lat["p95"] < 20 else "missed"])
-        notes.append(f"{r['backend']} plans — " + " | ".join(r["plans"]))
+        notes.append(f"{r['backend']}: bulk load of {rows:,} rows {r['load_s']:.0f} s, database {r['size_mb']:,.0f} MB. Plans — "
+                     + " | ".join(r["plans"]))
     goals = markdown_table(["goal", "result", "target", ""], goal_rows)
-    rates = markdown_table(
-        ["backend", "new/s, empty", f"new/s, {rows:,} stored", "ratio", "unchanged/s, empty",
-         f"unchanged/s, {rows:,}", "bulk load s", "DB MB"],
-        rate_rows,
-    )
+    rates = markdown_table(["backend", "upsert", "/s empty (wall)", f"/s at {rows:,} (wall)", "ratio",
+                            "/CPU-s empty", f"/CPU-s at {rows:,}", "ratio"], rate_rows)
     lat = markdown_table(["backend", f"query at {rows:,} articles", "median ms", "p95 ms", "max ms"], lat_rows)
     return [goals, rates, lat], notes
 
@@ -359,8 +401,9 @@ def main(argv: list[str] | None = None) -> None:
         results.append(run_backend(chosen[name](), args.rows, args.inserts, args.samples, args.body_chars))
     tabs, notes = tables(results, args.rows)
     notes.insert(0, (
-        f"Upserts: {args.inserts:,} new ~5 KB articles through `Repository.upsert_article` (one transaction each, as "
-        "the crawl does), then the same again (unchanged). Loaded rows: 20 sites, ~" + str(args.body_chars)
+        f"Upserts: {args.inserts:,} new ~5 KB articles through `Repository.upsert_article` (one transaction each), "
+        f"the same again (unchanged); then {args.inserts:,} others through `Repository.upsert_articles` in transactions "
+        f"of {BATCH} (what the crawl's StorePipeline does under load), and again. Loaded rows: 20 sites, ~" + str(args.body_chars)
         + "-character bodies, every column the repository writes. Latest 50 = the `newscrawl articles` query on "
         "`v_articles`; get_article = `Repository.get_article(url)`."
     ))

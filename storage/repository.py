@@ -15,12 +15,12 @@ import math
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -129,54 +129,35 @@ class Repository:
             ValueError: ``url``/``site`` missing, a URL that is not http(s), or a
                 datetime without a time zone.
         """
-        values = _article_values(article)
-        key = url_key(values["canonical_url"] or values["url"])
-        digest = content_hash(values["title"], values["body"])
-        may_duplicate = bool((values["body"] or "").strip())
-        return self._retrying(lambda: self._upsert_once(values, key, digest, may_duplicate))
+        prepared = _prepare(article)
+        return self._retrying(lambda: self._upsert_batch([prepared])[0])
 
-    def _upsert_once(
-        self, values: dict[str, Any], key: str, digest: str, may_duplicate: bool
-    ) -> Outcome:
-        now = _utcnow()
+    def upsert_articles(self, articles: Sequence[Mapping[str, Any]]) -> list[Outcome]:
+        """Store several articles in one transaction; the outcome of each, in order.
+
+        The rules of :meth:`upsert_article` apply to each article in turn, so a later
+        article of the batch sees the earlier ones (the same URL twice: ``"new"`` then
+        ``"unchanged"`` or ``"updated"``; the same content twice: ``"new"`` then
+        ``"duplicate"``). One commit for the batch instead of one per article is most
+        of what storing costs a crawl on SQLite.
+
+        Args:
+            articles: as for :meth:`upsert_article`.
+
+        Returns:
+            One outcome per article.
+
+        Raises:
+            ValueError: an article is invalid; nothing of the batch is written.
+        """
+        prepared = [_prepare(article) for article in articles]
+        if not prepared:
+            return []
+        return self._retrying(lambda: self._upsert_batch(prepared))
+
+    def _upsert_batch(self, batch: list[_Prepared]) -> list[Outcome]:
         with self._write() as conn:
-            current = _select_article_for_update(conn, key)
-            if current is None:
-                original_id = (
-                    _find_original(conn, values["site"], digest) if may_duplicate else None
-                )
-                row = {
-                    **values,
-                    "url_key": key,
-                    "content_hash": digest,
-                    "duplicate_of_id": original_id,
-                    "revision": 1,
-                    "first_seen_at": now,
-                    "last_seen_at": now,
-                    "updated_at": now,
-                }
-                stmt = (
-                    _insert(conn, Article.__table__)
-                    .values(row)
-                    .on_conflict_do_nothing(index_elements=["url_key"])
-                    .returning(Article.id)
-                )
-                if conn.execute(stmt).first() is not None:
-                    return NEW if original_id is None else DUPLICATE
-                # Another process inserted the same key since our SELECT; its row wins
-                # and this version is compared against it like any re-crawl.
-                current = _select_article_for_update(conn, key)
-                if current is None:  # pragma: no cover - the conflict row cannot vanish
-                    raise RuntimeError(f"url_key {key!r} conflicted but is not readable")
-            if current.content_hash == digest:
-                conn.execute(
-                    update(Article)
-                    .where(Article.id == current.id)
-                    .values(last_seen_at=now, fetched_at=values["fetched_at"])
-                )
-                return UNCHANGED
-            _revise(conn, current, values, digest, now)
-            return UPDATED
+            return [_upsert_in(conn, *item) for item in batch]
 
     def known_url_keys(self, site: str) -> set[str]:
         """Return the URL keys already stored for ``site``.
@@ -418,24 +399,82 @@ def _article_values(article: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+_Prepared = tuple[dict[str, Any], str, str, bool]
+"""An article's column values, URL key, content hash and whether it may be a duplicate."""
+
+
+def _prepare(article: Mapping[str, Any]) -> _Prepared:
+    values = _article_values(article)
+    key = url_key(values["canonical_url"] or values["url"])
+    digest = content_hash(values["title"], values["body"])
+    return values, key, digest, bool((values["body"] or "").strip())
+
+
+# The statements of an upsert are built once: building them per call (``.values(row)``
+# coerces every column value, then a cache key is generated) cost more than the
+# database's own work for the upsert.
+_ARTICLES = Article.__table__
+# FOR UPDATE serialises concurrent revisions of one article on PostgreSQL;
+# SQLite needs nothing more than the BEGIN IMMEDIATE it already holds.
+_SELECT_BY_KEY = select(_ARTICLES).where(_ARTICLES.c.url_key == bindparam("b_key")).with_for_update()
+_FIND_ORIGINAL = (
+    select(_ARTICLES.c.id, _ARTICLES.c.duplicate_of_id)
+    .where(_ARTICLES.c.site == bindparam("b_site"), _ARTICLES.c.content_hash == bindparam("b_digest"))
+    .order_by(_ARTICLES.c.id)
+    .limit(1)
+)
+_TOUCH = (
+    update(_ARTICLES)
+    .where(_ARTICLES.c.id == bindparam("b_id"))
+    .values(last_seen_at=bindparam("b_now"), fetched_at=bindparam("b_fetched"))
+)
+_INSERT_NEW = {
+    name: dialect.insert(_ARTICLES).on_conflict_do_nothing(index_elements=["url_key"]).returning(_ARTICLES.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def _upsert_in(
+    conn: Connection, values: dict[str, Any], key: str, digest: str, may_duplicate: bool
+) -> Outcome:
+    now = _utcnow()
+    current = _select_article_for_update(conn, key)
+    if current is None:
+        original_id = _find_original(conn, values["site"], digest) if may_duplicate else None
+        row = {
+            **values,
+            "url_key": key,
+            "content_hash": digest,
+            "duplicate_of_id": original_id,
+            "revision": 1,
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "updated_at": now,
+        }
+        try:
+            insert = _INSERT_NEW[conn.dialect.name]
+        except KeyError:
+            raise NotImplementedError(f"no upsert for dialect {conn.dialect.name!r}") from None
+        if conn.execute(insert, row).first() is not None:
+            return NEW if original_id is None else DUPLICATE
+        # Another process inserted the same key since our SELECT; its row wins
+        # and this version is compared against it like any re-crawl.
+        current = _select_article_for_update(conn, key)
+        if current is None:  # pragma: no cover - the conflict row cannot vanish
+            raise RuntimeError(f"url_key {key!r} conflicted but is not readable")
+    if current.content_hash == digest:
+        conn.execute(_TOUCH, {"b_id": current.id, "b_now": now, "b_fetched": values["fetched_at"]})
+        return UNCHANGED
+    _revise(conn, current, values, digest, now)
+    return UPDATED
+
+
 def _select_article_for_update(conn: Connection, key: str) -> Row[Any] | None:
-    # FOR UPDATE serialises concurrent revisions of one article on PostgreSQL;
-    # SQLite needs nothing more than the BEGIN IMMEDIATE it already holds.
-    query = (
-        select(Article.__table__)
-        .where(Article.url_key == key)
-        .with_for_update()
-    )
-    return conn.execute(query).first()
+    return conn.execute(_SELECT_BY_KEY, {"b_key": key}).first()
 
 
 def _find_original(conn: Connection, site: str, digest: str) -> int | None:
-    row = conn.execute(
-        select(Article.id, Article.duplicate_of_id)
-        .where(Article.site == site, Article.content_hash == digest)
-        .order_by(Article.id)
-        .limit(1)
-    ).first()
+    row = conn.execute(_FIND_ORIGINAL, {"b_site": site, "b_digest": digest}).first()
     if row is None:
         return None
     return row.duplicate_of_id or row.id
