@@ -122,7 +122,9 @@ def _crawl_children(sites: list[SiteConfig], url: str, config_path: str | None, 
                     max_articles: int, refresh: bool, trigger: str, log_level: str | None) -> int:
     worst = 0
     for site in sites:
-        cmd = [sys.executable, "-m", "crawler", "crawl", site.id, "--db", url, "--trigger", trigger,
+        # The URL may hold a password: it travels in the environment, not on a command
+        # line that `ps` shows every user.
+        cmd = [sys.executable, "-m", "crawler", "crawl", site.id, "--trigger", trigger,
                "--max-articles", str(max_articles)]
         if config_path:
             cmd += ["--config", config_path]
@@ -132,7 +134,7 @@ def _crawl_children(sites: list[SiteConfig], url: str, config_path: str | None, 
             cmd += ["--log-level", log_level]
         if refresh:
             cmd.append("--refresh")
-        code = subprocess.call(cmd)
+        code = subprocess.call(cmd, env={**os.environ, "NEWSCRAWL_DATABASE_URL": url})
         click.echo(f"{site.id}: exit {code}", err=True)
         worst = max(worst, code)
     return worst

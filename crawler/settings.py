@@ -41,6 +41,11 @@ DOWNLOAD_HANDLERS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all, for every request incl. robots.txt and redirects: only the site's
+    # hosts, only http(s), no private addresses (crawler/downloadermiddlewares/guard.py).
+    "crawler.downloadermiddlewares.guard.FetchGuardMiddleware": 10,
+    # Just above RedirectMiddleware (600): loops, long chains, file:// targets get named.
+    "crawler.downloadermiddlewares.redirects.RedirectGuardMiddleware": 610,
     # Above RetryMiddleware (550) so they see 429/503 before it retries at once.
     "crawler.downloadermiddlewares.circuit_breaker.CircuitBreakerMiddleware": 570,
     "crawler.downloadermiddlewares.retry_after.RetryAfterMiddleware": 560,

@@ -207,6 +207,7 @@ class SiteSpider(scrapy.Spider):
     def _extract(self, response: Response):
         if not isinstance(response, TextResponse):
             self._count("not_article/not-html")
+            logger.info("not an article (not-html): %s", response.url)
             return None
         try:
             return extract_article(
