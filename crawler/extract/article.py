@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from crawler.extract.blocks import Block, BlockWalker
 from crawler.extract.bodyfinder import find_body
 from crawler.extract.charset import decode_html
-from crawler.extract.embedded import embedded_body
+from crawler.extract.bodytext import extract_body
 from crawler.extract.document import HtmlElement, class_tokens, parse_html, select, text_of
 from crawler.extract.errors import ExtractionError
 from crawler.extract.families import Family, resolve
@@ -30,15 +29,11 @@ from crawler.extract.fields import (
     extract_title,
 )
 from crawler.extract.gate import check_article
-from crawler.extract.korean import CleanBody, clean_blocks
 from crawler.extract.page import Page, host_of
 from crawler.extract.profile import ExtractProfile
 from crawler.extract.related import find_related
 from crawler.items import Article, Image
-from crawler.normalize.text import clean_line, join_paragraphs, squash
-
-FALLBACK_MIN_CHARS = 200
-
+from crawler.normalize.text import squash
 
 def _in_zone(value: datetime, zone: str) -> datetime:
     """The same instant expressed in the site's zone, so stored times read like the page."""
@@ -77,28 +72,6 @@ def _title_element(root: HtmlElement, title: str | None) -> HtmlElement | None:
     return None
 
 
-def _skip_nodes(page: Page, family: Family, body_el: HtmlElement) -> set[HtmlElement]:
-    skip: set[HtmlElement] = set()
-    for selector in (*page.profile.remove, *family.remove):
-        skip.update(select(body_el, selector))
-    return skip
-
-
-def _trafilatura_body(html: str, url: str, page: Page) -> CleanBody | None:
-    try:
-        import trafilatura
-    except ImportError:  # pragma: no cover - it is a declared dependency
-        return None
-    try:
-        text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_precision=True)
-    except Exception:  # noqa: BLE001 - a fallback must never take the extraction down
-        return None
-    if not text:
-        return None
-    blocks = [Block("text", clean_line(line)) for line in text.split("\n") if clean_line(line)]
-    return clean_blocks(blocks, same_site=page.same_site)
-
-
 def _first_selected(page: Page, selectors: tuple[str, ...], scope: HtmlElement, title: str | None) -> str | None:
     for selector in selectors:
         for root in (scope, page.root):
@@ -109,42 +82,27 @@ def _first_selected(page: Page, selectors: tuple[str, ...], scope: HtmlElement, 
     return None
 
 
-def build_article(html: str, url: str, profile: ExtractProfile, now: datetime) -> Article:
-    """Extract an :class:`Article` from decoded HTML (see :func:`extract_article`)."""
+def build_article(html: str, url: str, profile: ExtractProfile, now: datetime, *, gate: bool = True) -> Article:
+    """Extract an :class:`Article` from decoded HTML (see :func:`extract_article`).
+
+    ``gate=False`` skips the article / not-an-article check (benchmarks score the body
+    and the gate separately).
+    """
     root = parse_html(html)
     page = Page(root, url, profile, now)
     family = resolve(profile.family, page)
     provenance: dict[str, str] = {}
 
-    selectors = tuple(s for s in (profile.selectors.get("body"),) if s) + family.body
-    body_el, how = find_body(root, selectors)
-    provenance["body"] = "selector" if how.startswith("selector") and profile.selectors.get("body") == how[9:] else (
-        "family" if how.startswith("selector") else how
-    )
     related_selectors = tuple(s for s in (profile.selectors.get("related"),) if s) + family.related
+    body_el, _ = find_body(root, tuple(s for s in (profile.selectors.get("body"),) if s) + family.body)
     related = find_related(page, related_selectors, body_el)
-
-    cleaned = CleanBody()
-    if body_el is not None:
-        skip = _skip_nodes(page, family, body_el) | set(related.nodes)
-        walker = BlockWalker(skip, page.absolute)
-        cleaned = clean_blocks(walker.walk(body_el), same_site=page.same_site)
-    body_text = join_paragraphs(cleaned.paragraphs)
-    if len(body_text) < FALLBACK_MIN_CHARS and (fragment := embedded_body(root)) is not None:
-        script_body = clean_blocks(BlockWalker(set(), page.absolute).walk(fragment), same_site=page.same_site)
-        if len(join_paragraphs(script_body.paragraphs)) > len(body_text):
-            cleaned, body_text = script_body, join_paragraphs(script_body.paragraphs)
-            body_el, provenance["body"] = fragment, "script"
-    if len(body_text) < FALLBACK_MIN_CHARS and family.name == "generic":
-        fallback = _trafilatura_body(html, url, page)
-        if fallback and len(join_paragraphs(fallback.paragraphs)) > len(body_text):
-            fallback.images = cleaned.images or fallback.images
-            cleaned, body_text = fallback, join_paragraphs(fallback.paragraphs)
-            provenance["body"] = "trafilatura"
-
     title, layer = extract_title(page, family)
     if layer:
         provenance["title"] = layer
+    body = extract_body(page, family, set(related.nodes), title)
+    cleaned, body_el, body_text = body.cleaned, body.element, body.text
+    provenance["body"] = body.layer
+
     scope = _scope(body_el, root)
     (published, pub_layer), (modified, mod_layer) = extract_dates(page, family, scope, _title_element(root, title))
     reporters, rep_layer = extract_reporters(page, family, scope, cleaned.bylines)
@@ -184,9 +142,10 @@ def build_article(html: str, url: str, profile: ExtractProfile, now: datetime) -
     if canonical:
         provenance["canonical_url"] = "link"
 
-    check_article(page, title=title, body=body_text, body_el=body_el,
-                  has_published=published is not None, image_count=len(images))
-    extractor = family.name + ("+trafilatura" if provenance.get("body") == "trafilatura" else "")
+    if gate:
+        check_article(page, title=title, body=body_text, body_el=body_el, date_layer=pub_layer if published else None,
+                      has_author=rep_layer not in (None, "text"), image_count=len(images), body_layer=body.layer)
+    extractor = family.name + ("+trafilatura" if body.layer == "trafilatura" else "")
     return Article(
         url=url,
         site=profile.site,

@@ -16,7 +16,7 @@ from crawler.normalize.text import clean_line
 
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "header", "footer", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
-    "li", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption",
+    "li", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "tbody", "thead", "tfoot", "caption",
     "figcaption", "hr", "center", "address", "details", "summary", "fieldset", "hgroup",
 })
 SKIP_TAGS = frozenset({
@@ -32,7 +32,9 @@ NOISE_WORDS = frozenset({
     "yarpp", "outbrain", "taboola", "dable", "tags", "keyword", "keywords", "fontsize",
     "copyright", "sns_area", "util", "utility", "btn", "button",
 })
-NOISE_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden", "blind", "hide", "hidden", "skip-link"})
+NOISE_CLASSES = frozenset({
+    "screen-reader-text", "sr-only", "visually-hidden", "blind", "hide", "hidden", "skip-link", "show-for-sr",
+})
 _SPLIT = re.compile(r"[-_]")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _IMG_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-orig-file", "src")
@@ -160,9 +162,12 @@ class BlockWalker:
         if tag == "img":
             self._image(el, None)
             return
-        if _is_figure(el, tag):
+        if _is_figure(el, tag) and el.find(".//img") is not None:
             self._figure(el)
             return
+        if tag in ("td", "th") and el.getprevious() is not None:
+            # One line per table row, cells separated as in a plain-text table.
+            self._buf.append(" | ")
         block = tag in BLOCK_TAGS
         if block:
             self._flush()

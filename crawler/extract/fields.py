@@ -8,6 +8,7 @@ Each function returns the value and the layer that produced it (``selector``,
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 
 from crawler.extract.document import HtmlElement, class_tokens, select, text_of, text_of_multiline
 from crawler.extract.families import Family
@@ -202,6 +203,19 @@ def _pick_date(cands: list[tuple[str, str]], page: Page) -> tuple[ParsedDate | N
     return fallback
 
 
+def _htmldate(page: Page) -> str | None:
+    """htmldate's publication day, the last resort (it reads dates in text, URLs and scripts)."""
+    try:
+        from htmldate import find_date
+    except ImportError:  # pragma: no cover - installed with trafilatura
+        return None
+    try:
+        # htmldate cleans the tree it is given; it gets a copy.
+        return find_date(deepcopy(page.root), original_date=True, url=page.url, max_date=page.now.strftime("%Y-%m-%d"))
+    except Exception:  # noqa: BLE001 - a heuristic fallback must never fail the extraction
+        return None
+
+
 def extract_dates(
     page: Page, family: Family, scope: HtmlElement, title_el: HtmlElement | None
 ) -> tuple[tuple[ParsedDate | None, str | None], tuple[ParsedDate | None, str | None]]:
@@ -214,19 +228,33 @@ def extract_dates(
     if "modified" in text_found:
         mod_cands.append(text_found["modified"])
     published = _pick_date(pub_cands, page)
+    if published[0] is None and (found := _htmldate(page)):
+        published = _pick_date([(found, "htmldate")], page)
     modified = _pick_date(mod_cands, page)
     if published[0] and modified[0] and modified[0].value < published[0].value:
         modified = (None, None)
     return published, modified
 
 
+def _outlet_names(page: Page, family: Family) -> set[str]:
+    """Names of the outlet and its host platform, squashed: never reporters."""
+    names = set(page.site_names())
+    for raw in page.meta_all("og:article:author", "article:publisher", "twitter:site"):
+        names.update(part for part in re.split(r"\s*[|ㅣ｜]\s*", raw) if part and not part.startswith("http"))
+    for selector in family.publisher:
+        for el in select(page.root, selector):
+            names.update(v for v in (el.get("alt"), el.get("title"), text_of(el)) if v)
+    return {squash(n) for n in names if n}
+
+
 def _structured_names(page: Page, family: Family, scope: HtmlElement) -> list[tuple[Byline, str]]:
-    site = {squash(n) for n in page.site_names()}
+    site = _outlet_names(page, family)
     out: list[tuple[Byline, str]] = []
 
     def add(people: list[Byline], layer: str) -> None:
         for person in people:
-            if squash(person.name) in site:
+            # A Korean "name" equal to the outlet's name is the outlet; a Latin one may be a personal blog.
+            if squash(person.name) in site and re.search(r"[가-힣]", person.name):
                 continue
             if all(p.name != person.name for p, _ in out):
                 out.append((person, layer))
@@ -252,11 +280,15 @@ def _structured_names(page: Page, family: Family, scope: HtmlElement) -> list[tu
             add(parse_byline(text_of(el), structured=selector.startswith(("a[rel", "[itemprop"))), "family")
         if out:
             return out
-    for raw in page.meta_all("author", "article:author", "dable:author", "byl", "twitter:creator", "sailthru.author", "parsely-author"):
+    labelled = [page.meta(f"twitter:data{n}") for n in (1, 2) if (page.meta(f"twitter:label{n}") or "").lower() in _AUTHOR_LABELS]
+    for raw in [*page.meta_all("author", "article:author", "dable:author", "byl", "sailthru.author", "parsely-author"), *filter(None, labelled)]:
         if raw.startswith(("http://", "https://", "@")):
             continue
         add(parse_byline(raw, structured=True), "meta")
     return out
+
+
+_AUTHOR_LABELS = {"written by", "글쓴이", "작성자", "author", "by", "기자"}
 
 
 def _email_near(page_text: str, name: str) -> str | None:

@@ -18,9 +18,17 @@ from crawler.extract.blocks import Block
 from crawler.items import Image, RelatedLink
 from crawler.normalize.boilerplate import classify_line, is_copyright_line, strip_broadcast_marker
 from crawler.normalize.captions import is_caption_line, split_credit
-from crawler.normalize.people import EMAIL, Byline, find_emails, is_byline_line, parse_byline, strip_dateline
+from crawler.normalize.people import (
+    EMAIL,
+    Byline,
+    find_emails,
+    is_byline_line,
+    parse_byline,
+    split_tail_byline,
+    strip_dateline,
+)
 from crawler.normalize.summary import split_summary_marker
-from crawler.normalize.text import clean_line
+from crawler.normalize.text import clean_line, squash
 
 import re
 
@@ -76,6 +84,7 @@ def clean_blocks(
     blocks: list[Block],
     *,
     same_site: Callable[[str], bool],
+    title: str | None = None,
 ) -> CleanBody:
     """Split body blocks into paragraphs, summary, bylines, images and related links.
 
@@ -83,6 +92,7 @@ def clean_blocks(
         blocks: the walked body.
         same_site: tells whether a link points at this site (▶ links to the site's own
             articles become related links; other ▶ links are dropped).
+        title: the headline; a body line repeating it is dropped.
     """
     out = CleanBody()
     blocks = _take_summary(blocks, out)
@@ -101,13 +111,16 @@ def clean_blocks(
         if block.kind == "image":
             continue
         text = block.text
+        if title and squash(text) == squash(title):
+            out.dropped["title"] += 1
+            continue
         if after_copyright:
             out.dropped["after-copyright"] += 1
             continue
         if first_text:
             first_text = False
             stripped, people = strip_dateline(text)
-            if people:
+            if stripped != text:
                 out.bylines.extend(people)
                 text = stripped
                 if not text:
@@ -146,6 +159,9 @@ def clean_blocks(
         if i >= tail_start and block.link_ratio >= 0.9 and len(text) <= 100:
             out.dropped["link-tail"] += 1
             continue
+        if i >= tail_start:
+            text, people = split_tail_byline(text)
+            out.bylines.extend(people)
         text = strip_broadcast_marker(text)
         if not text:
             out.dropped["broadcast-marker"] += 1

@@ -1,7 +1,7 @@
 """Lines that must leave the article body: copyright, share labels, link lists, notes.
 
 ``classify_line`` names why a line is boilerplate (``copyright``, ``more-articles``,
-``link-list``, ``note``, ``share``, ``ad``, ``tip-off``) or returns None for text
+``link-list``, ``note``, ``share``, ``ad``, ``tip-off``, ``reading-time``, ``date``) or returns None for text
 that stays. Broadcast scripts mark speakers (``【앵커】``, ``◀ 앵커 ▶``); those markers
 are removed from the line and the speech is kept.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.normalize.dates import is_date_line
 from crawler.normalize.text import clean_line
 
 _COPYRIGHT = re.compile(
@@ -25,6 +26,10 @@ _MORE = re.compile(
 _LINK_MARK = re.compile(r"^\s*[▶☞►▷➤→⇒■◆▲]\s*")
 _LINK_WORDS = re.compile(r"바로\s*가기|구독|클릭|제보|다운로드|이벤트|관련\s*기사|네이버|카카오|채널\s*추가|앱\s*설치|무료|신청")
 _NOTE = re.compile(r"^\s*※")
+_READING_TIME = re.compile(
+    r"^\s*(?:reading\s*time\s*:?\s*\d+\s*min(?:ute)?s?|\d+\s*min(?:ute)?s?\s*read|읽는\s*데\s*\d+\s*분|예상\s*읽기\s*시간.*)\s*$",
+    re.I,
+)
 _TIP_OFF = re.compile(r"^\s*[\[<【(]?\s*(?:기사\s*)?제보\s*(?:및\s*문의|하기)?\s*[\]>】)]?\s*[:：]?|^\s*▷\s*(?:카카오톡|전화|이메일|메일|뉴스\s*홈페이지)")
 _AD = re.compile(r"^\s*(?:AD|광고|Advertisement|ADVERTISEMENT|\(광고\)|\[광고\]|Sponsored|스폰서)\s*$")
 _SHARE_WORDS = {
@@ -83,6 +88,10 @@ def classify_line(line: str, *, has_link: bool = False) -> str | None:
         return "link-list"
     if _NOTE.match(line):
         return "note"
+    if _READING_TIME.match(line):
+        return "reading-time"
+    if is_date_line(line):
+        return "date"
     if _TIP_OFF.match(line) and len(line) < 200:
         return "tip-off"
     if _AD.match(line):

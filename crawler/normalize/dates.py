@@ -226,3 +226,16 @@ def is_date_only_text(text: str) -> bool:
 def same_day(a: datetime, b: date) -> bool:
     """True when ``a`` falls on calendar day ``b`` in its own zone."""
     return a.date() == b
+
+
+def is_date_line(text: str) -> bool:
+    """True for a line that only prints times (``입력 2020.08.27 20:27``, ``October 9, 2025``)."""
+    line = clean_line(text)
+    if not line or len(line) > 80:
+        return False
+    rest = LABELLED_DATE.sub(" ", line)
+    rest = re.sub(_DATE_TEXT, " ", rest)
+    rest = re.sub(rf"{_LABEL_RE}|{_EN_LABELS}|[|:：/()\[\]·,\-]", " ", rest, flags=re.I)
+    if len(rest.strip()) <= 3 and rest.strip() != line:
+        return True
+    return len(line) <= 30 and _parse_english(line, _tz(None)) is not None

@@ -16,7 +16,7 @@ from crawler.normalize.text import clean_line
 # Longest first, so 인턴기자 wins over 기자.
 ROLES = (
     "객원칼럼니스트", "칼럼니스트", "논설위원실장", "논설실장", "논설위원", "편집위원", "전문위원", "선임기자",
-    "전문기자", "객원기자", "인턴기자", "수습기자", "대기자", "특파원", "기자",
+    "전문기자", "객원기자", "인턴기자", "수습기자", "대기자", "특파원", "통신원", "기자",
 )
 # Photographers and video staff are credits, not reporters.
 CREDIT_ROLES = ("사진기자", "영상기자", "촬영기자", "사진작가")
@@ -35,6 +35,7 @@ ORG_NAMES = {
     "연합뉴스", "뉴시스", "뉴스1", "머니투데이", "매일경제", "한국경제", "한국일보", "조선일보", "동아일보",
     "중앙일보", "한겨레", "경향신문", "디지털타임스", "전자신문", "지디넷", "블로터", "테크42", "네이버",
     "네이버뉴스", "다음", "카카오", "편집자", "관리자", "운영자", "기자", "특파원", "글", "사진", "정리", "취재",
+    "기자명", "작성자", "입력", "수정", "승인", "등록", "기사입력", "최종수정", "구독", "기자구독", "다른기사",
 }
 # Dateline places that precede names in bylines (순천, 광양 구현모 기자; 워싱턴=홍길동 특파원).
 PLACES = {
@@ -46,6 +47,8 @@ PLACES = {
     "런던", "베를린", "브뤼셀", "모스크바", "제네바", "하노이", "방콕", "싱가포르", "자카르타", "두바이",
     "카이로", "시드니", "토론토", "실리콘밸리", "샌프란시스코", "로스앤젤레스", "라스베이거스", "타이베이",
     "오사카", "뉴델리", "이스탄불", "예루살렘", "유엔", "평양", "판문점", "개성", "영종도", "여의도",
+    "미국", "중국", "일본", "영국", "프랑스", "독일", "러시아", "캐나다", "호주", "인도", "베트남", "대만", "유럽", "북미",
+    "잠실", "사직", "고척", "문학", "상암", "목동", "광화문", "세종로", "과천", "대전청사",
 }
 # Korean names start with a surname; organisation names (뉴스타파, 머니투데이) do not.
 SURNAMES_2 = {"남궁", "황보", "제갈", "선우", "서문", "독고", "사공", "동방", "망절", "어금", "강전", "소봉", "장곡"}
@@ -55,7 +58,14 @@ SURNAMES_1 = set(
     "팽승간상시갈견곡단당대뢰로매묵묘미빙삼순아애야엽영옹요운익저종준즙증창초총춘탄판평포풍필학해혁화환후흥근궁"
     "녹뇌담돈비섭수자잠점하"
 )
-_LATIN_NAME = re.compile(r"[A-Z][a-zA-Z'’\-.]+(?: [A-Z][a-zA-Z'’\-.]+){1,3}")
+_WORD = r"[^\W\d_][^\W\d_'’\-.]*"
+_CAPITALISED = re.compile(r"(?:^|\s)[A-ZÀ-ÞĀ-Ž]")
+# Credentials and job words printed after a name ("Tracy Parker, Dietitian"): never a name.
+_TITLE_WORDS = re.compile(
+    r"^(?:MD|DVM|PhD|Ph\.D\.|RN|MBA|CEO|CTO|CFO|Founder|Co-?founder|Editor|Editors|Staff|Team|Expert|Contributor|"
+    r"Writer|Reviewer|Author|Admin|Administrator|Guest|Dietitian|Doctor|Dr|Mr|Mrs|Ms|Jr|Sr|Esq)\.?$",
+    re.I,
+)
 _LATIN_NOT_PERSON = re.compile(
     r"\b(News|Times|Staff|Desk|Team|Editor(?:ial)?|Reuters|Press|Media|Inc|Ltd|Corp|Group|Agency|Online|"
     r"Daily|Journal|Magazine|Post|Herald|Tribune|Wire|Service|Bureau|Network|Contributors?)\b"
@@ -71,8 +81,12 @@ class Byline:
     role: str | None = None
 
 
-def is_person_name(name: str) -> bool:
-    """True for a plausible person name: 2–5 Hangul syllables or 2–4 capitalised Latin words."""
+def is_person_name(name: str, *, structured: bool = False) -> bool:
+    """True for a plausible person name: 2–5 Hangul syllables or 2–5 capitalised Latin words.
+
+    ``structured`` (the string comes from an author field) also accepts a single word and
+    lower-case Latin names ("kirstin boatto"), never Hangul organisations.
+    """
     name = clean_line(name)
     if not name or name in ORG_NAMES or name in PLACES:
         return False
@@ -85,9 +99,14 @@ def is_person_name(name: str) -> bool:
     if re.fullmatch(r"[가-힣]{1,5}(?: [가-힣]{1,6}){1,2}", name):
         # Transliterated foreign names (알리 모가라비) only; never org phrases.
         return not any(part in ORG_NAMES or part.endswith(ORG_SUFFIXES[:14]) for part in name.split())
-    if _LATIN_NAME.fullmatch(name):
-        return not _LATIN_NOT_PERSON.search(name)
-    return False
+    if re.search(r"[가-힣\d@/|]", name) or len(name) > 60 or _TITLE_WORDS.match(name):
+        return False
+    words = name.split()
+    if _LATIN_NOT_PERSON.search(name) or not all(re.fullmatch(_WORD, w) for w in words):
+        return False
+    if structured:
+        return 1 <= len(words) <= 5
+    return 2 <= len(words) <= 5 and all(_CAPITALISED.match(" " + w) for w in words)
 
 
 def find_emails(text: str) -> list[str]:
@@ -148,6 +167,7 @@ def parse_byline(text: str, *, structured: bool = False) -> list[Byline]:
     people: list[tuple[int, Byline]] = []
     pending: list[tuple[int, str]] = []  # bare names waiting for the role of a later segment
     pos = 0
+    segments = [seg for seg in _SEPARATORS.split(work) if seg.strip(" =:-")]
     for segment in _SEPARATORS.split(work):
         start = work.find(segment, pos) if segment else pos
         pos = start + len(segment)
@@ -174,7 +194,8 @@ def parse_byline(text: str, *, structured: bool = False) -> list[Byline]:
         bare = seg.strip()
         if bare.lower().startswith("by "):
             bare, labelled = bare[3:].strip(), True
-        if is_person_name(bare):
+        single = structured and len(segments) == 1
+        if is_person_name(bare, structured=single or (structured and " " in bare)):
             if labelled:
                 people.append((seg_start, Byline(bare)))
             else:
@@ -244,8 +265,13 @@ def strip_dateline(text: str) -> tuple[str, list[Byline]]:
     """Remove a leading wire dateline and byline from a first paragraph.
 
     ``[서울=뉴시스] 홍길동 기자 = 정부는 …`` → (``정부는 …``, [홍길동]);
-    ``(서울=연합뉴스) 홍길동 기자 = …`` likewise. Text without one is returned unchanged.
+    ``(서울=연합뉴스) 홍길동 기자 = …`` likewise; ``[부산=스포츠조선 선수민 기자] …`` has the
+    byline inside the bracket; ``(연천=연합뉴스) …`` only the dateline. Text without one is
+    returned unchanged.
     """
+    inside = re.match(rf"^\s*[\[(【]\s*[^\[\]()【】=]{{1,20}}=\s*([^\[\]()【】]{{2,40}}?(?:{_ROLE_RE}))\s*[\])】]\s*", text)
+    if inside and (people := parse_byline(inside.group(1))):
+        return text[inside.end():].strip(), people
     m = re.match(
         rf"^\s*(?:[\[(【]\s*[^\[\]()【】]{{1,30}}=\s*[^\[\]()【】]{{0,30}}[\])】]\s*)"
         rf"((?:[가-힣]{{2,5}}(?:\s*[·ㆍ,]\s*[가-힣]{{2,5}})*\s?(?:{_ROLE_RE})\s*)*)"
@@ -258,3 +284,24 @@ def strip_dateline(text: str) -> tuple[str, list[Byline]]:
             return text, []
     people = parse_byline(m.group(m.lastindex or 0)) if m.lastindex else []
     return text[m.end():].strip(), people
+
+
+_TAIL_BYLINE = re.compile(
+    rf"(?:(?<=[.!?。\"”’)\]])|\s)\s*[\[(<]?\s*(?:[가-힣]{{1,10}}\s?=\s?)?((?:[가-힣]{{2,5}}\s?(?:{_ROLE_RE})\s*[·,/]?\s*)+)"
+    rf"\s*[\[(<]?\s*({EMAIL.pattern})?\s*[\])>]?\s*$"
+)
+
+
+def split_tail_byline(text: str) -> tuple[str, list[Byline]]:
+    """Split a byline glued to the end of a paragraph: ``…주장했다. 김미경기자 kim@dt.co.kr``.
+
+    Returns the paragraph without it and the reporters; the text unchanged and [] when
+    the paragraph does not end with one.
+    """
+    m = _TAIL_BYLINE.search(text)
+    if not m or m.start() == 0:
+        return text, []
+    people = parse_byline(m.group(0))
+    if not people:
+        return text, []
+    return text[: m.start()].rstrip(), people

@@ -33,6 +33,7 @@ class Family:
     section: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    publisher: tuple[str, ...] = ()  # elements naming the outlet (text, alt or title): never a reporter
 
 
 def registry() -> dict[str, Family]:

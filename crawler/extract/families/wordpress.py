@@ -48,7 +48,7 @@ WORDPRESS = Family(
     ),
     byline=(
         "a[rel~=author]", ".byline .author", ".author.vcard .fn", ".author.vcard a", ".td-post-author-name a",
-        ".wp-block-post-author__name", ".author-name", ".byline",
+        ".wp-block-post-author__name", ".wp-block-post-author-name", ".author-name", ".byline",
     ),
     published=(
         "time.entry-date.published[datetime]", "time.published[datetime]", "time.entry-date[datetime]",
