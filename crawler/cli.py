@@ -46,7 +46,32 @@ def _site(app: AppConfig, site_id: str) -> SiteConfig:
         raise click.ClickException(f"unknown site {site_id!r} (configured: {known})") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Turns an unreachable database into one line naming it (password redacted)
+    instead of a traceback; every other error keeps its own message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated and not _is_connect_error(exc):
+                raise
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise click.ClickException(f"cannot use the database: {reason}") from None
+
+
+def _is_connect_error(exc: Exception) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    text = str(exc).lower()
+    return isinstance(exc, OperationalError) and any(
+        word in text for word in ("connection", "unable to open", "could not", "does not exist", "authentication", "permission")
+    )
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def main() -> None:
     """newscrawl: a scheduled crawler for Korean tech news.
 

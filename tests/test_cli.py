@@ -144,3 +144,16 @@ def test_extract_a_file(tmp_path: Path) -> None:
     assert '"published_at": "2024-03-16T' in result.stdout
     missing = newscrawl("extract", str(tmp_path / "none.html"))
     assert missing.returncode == 1 and "no such file" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql+psycopg://newscrawl:s3cret@127.0.0.1:{port}/nc", "sqlite:////proc/newscrawl-cannot-live-here.db"],
+    ids=["postgres-down", "sqlite-unwritable"],
+)
+def test_unusable_database_is_one_line_without_password(tmp_path: Path, url: str) -> None:
+    config = write_config(tmp_path)
+    result = newscrawl("crawl", "tech42", "--config", str(config), "--db", url.format(port=free_port()))
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: cannot use the database:")
+    assert "Traceback" not in result.stderr and "s3cret" not in result.stderr + result.stdout
