@@ -42,3 +42,16 @@ def write_config(tmp_path: Path, sites: tuple[str, ...] = ("tech42",), site_over
     config = tmp_path / "newscrawl.toml"
     config.write_text('sites_dir = "sites"\nlog_level = "INFO"\n', encoding="utf-8")
     return config
+
+
+def query(db_url: str, sql: str, **params) -> list[dict]:
+    """Rows of ``sql`` as dicts (a statement without rows returns []), in its own transaction."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(sql), params)
+            return [dict(r._mapping) for r in result] if result.returns_rows else []
+    finally:
+        engine.dispose()

@@ -14,9 +14,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.crawling import REPO, newscrawl, write_config
+from tests.crawling import REPO, newscrawl, query, write_config
 from tests.http_server import FakeSite, FakeSiteServer, synthetic_article
 
 pytestmark = pytest.mark.e2e
@@ -25,14 +24,6 @@ BASE = "https://www.tech42.co.kr"
 PARAGRAPHS = ["인공지능 반도체 시장이 빠르게 커지고 있다. " * 6, "업계는 내년 투자를 늘릴 계획이다. " * 6]
 
 
-def query(db_url: str, sql: str, **params) -> list[dict]:
-    engine = create_engine(db_url)
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(text(sql), params)
-            return [dict(r._mapping) for r in result] if result.returns_rows else []
-    finally:
-        engine.dispose()
 
 
 def crawl_args(config: Path, db_url: str, server: FakeSiteServer, *extra: str) -> list[str]:

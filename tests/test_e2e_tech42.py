@@ -8,9 +8,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.crawling import newscrawl, write_config
+from tests.crawling import newscrawl, query, write_config
 from tests.http_server import FAKE_SITES, FakeSite, FakeSiteServer
 
 pytestmark = pytest.mark.e2e
@@ -20,13 +19,6 @@ SEED_TITLE = "“메타버스 그게 뭐죠? 대세는 AI” 태세전환 한 �
 BOILERPLATE = ("(이미지=", "저작권자", "무단전재", "기자의 다른 기사보기", "znryu@daum.net", "관련 기사", "류정민 기자")
 
 
-def query(db_url: str, sql: str, **params) -> list[dict]:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(text(sql), params)]
-    finally:
-        engine.dispose()
 
 
 def as_list(value):

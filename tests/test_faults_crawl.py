@@ -22,9 +22,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.crawling import newscrawl
+from tests.crawling import newscrawl, query
 from tests.db_fixtures import POSTGRES_URL_ENV, fresh_postgres_database
 from tests.fault_server import (
     CHARSET_PARAGRAPHS,
@@ -105,13 +104,6 @@ class FaultCrawl:
     returncode: int
 
 
-def query(db_url: str, sql: str, **params) -> list[dict]:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(text(sql), params)]
-    finally:
-        engine.dispose()
 
 
 def as_dict(value) -> dict:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from storage.models import CrawlRun
-
+from tests.crawling import query
 from tests.http_server import FAKE_SITES, FakeSite, FakeSiteServer
 
 pytestmark = pytest.mark.e2e
@@ -150,13 +150,6 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'newscrawl.db'}"
 
 
-def query(db_url: str, sql: str, **params) -> list[dict]:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(text(sql), params)]
-    finally:
-        engine.dispose()
 
 
 def wait_for(
