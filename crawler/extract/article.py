@@ -22,6 +22,7 @@ from crawler.extract.families import Family, resolve
 from crawler.extract.fields import (
     extract_canonical,
     extract_dates,
+    extract_deck,
     extract_language,
     extract_reporters,
     extract_section,
@@ -99,7 +100,9 @@ def build_article(html: str, url: str, profile: ExtractProfile, now: datetime, *
     title, layer = extract_title(page, family)
     if layer:
         provenance["title"] = layer
-    body = extract_body(page, family, set(related.nodes), title)
+    deck_el, subtitle, deck_layer = extract_deck(page, family, body_el, title)
+    consumed = set(related.nodes) | ({deck_el} if deck_el is not None else set())
+    body = extract_body(page, family, consumed, title)
     cleaned, body_el, body_text = body.cleaned, body.element, body.text
     provenance["body"] = body.layer
 
@@ -118,11 +121,10 @@ def build_article(html: str, url: str, profile: ExtractProfile, now: datetime, *
         provenance["summary"] = "text"
     if summary is None and (summary := _first_selected(page, family.summary, scope, title)):
         provenance["summary"] = "family"
-    subtitle = _first_selected(page, tuple(s for s in (profile.selectors.get("subtitle"),) if s) + family.subtitle, scope, title)
     if subtitle and summary and squash(subtitle) == squash(summary):
         subtitle = None
-    if subtitle:
-        provenance["subtitle"] = "selector" if profile.selectors.get("subtitle") else "family"
+    if subtitle and deck_layer:
+        provenance["subtitle"] = deck_layer
 
     images = cleaned.images
     if images:

@@ -68,6 +68,26 @@ def is_noise(el: HtmlElement) -> bool:
     return any(part in NOISE_WORDS for t in tokens for part in _SPLIT.split(t))
 
 
+_AUTHOR_PARTS = ("box", "bio", "about", "card", "info", "profile", "wrap", "area", "desc")
+
+
+def is_author_box(el: HtmlElement) -> bool:
+    """True for an author/reporter box (photo, bio, "other articles") inside a body."""
+    for token in class_tokens(el):
+        if any(word in token for word in ("author", "writer", "reporter", "journalist", "byline", "editors")):
+            if any(part in token for part in _AUTHOR_PARTS) or token in ("writer", "byline", "view-editors", "journalist"):
+                return True
+    return False
+
+
+def _looks_like_code(el: HtmlElement) -> bool:
+    # Program listings in tech posts are not article prose.
+    text = el.text_content()
+    symbols = sum(text.count(c) for c in "{}();=<>[]#$")
+    lines = text.strip().count("\n") + len(el.findall(".//br"))
+    return lines >= 2 and symbols >= max(6, len(text) // 40)
+
+
 def image_src(img: HtmlElement) -> str | None:
     """The real image URL of an ``<img>`` (lazy-loading attributes first), or None for placeholders."""
     for attr in _IMG_ATTRS:
@@ -93,7 +113,7 @@ def _is_figure(el: HtmlElement, tag: str) -> bool:
         return True
     tokens = class_tokens(el)
     if tag in ("div", "span", "table", "dl", "p") and any(
-        "caption" in t or t in ("end_photo_org", "nbd_im_w", "photo", "img_box", "photo_box", "imgbox") for t in tokens
+        any(word in t for word in ("caption", "photo", "img", "image", "figure", "thumb", "pic")) for t in tokens
     ):
         imgs = el.findall(".//img")
         return 0 < len(imgs) <= 4 and len(text_of(el)) < 400
@@ -115,6 +135,7 @@ class BlockWalker:
         self._link_chars = 0
         self._stack: list[str] = []
         self._bold_chars = 0
+        self.author_boxes: list[HtmlElement] = []
 
     def walk(self, container: HtmlElement) -> list[Block]:
         """All blocks of ``container`` in reading order."""
@@ -151,7 +172,14 @@ class BlockWalker:
         if not isinstance(el.tag, str):
             return
         tag = el.tag.lower()
-        if tag in SKIP_TAGS or el in self.skip or is_noise(el):
+        if tag in SKIP_TAGS or el in self.skip:
+            return
+        if is_noise(el) or is_author_box(el):
+            if is_author_box(el):
+                # Kept aside: its lines may be the only byline (name, role, email) on the page.
+                self.author_boxes.append(el)
+            return
+        if tag == "pre" and _looks_like_code(el):
             return
         if tag == "br":
             self._flush()
@@ -171,6 +199,10 @@ class BlockWalker:
         block = tag in BLOCK_TAGS
         if block:
             self._flush()
+        if tag == "li" and (parent := el.getparent()) is not None and parent.tag == "ol":
+            number = sum(1 for sib in parent if isinstance(sib.tag, str) and sib.tag == "li" and sib is not el
+                         and sib in set(el.itersiblings(preceding=True))) + 1
+            self._buf.append(f"{number}. ")
         self._stack.append(tag)
         start = sum(len(s) for s in self._buf)
         self._visit_children(el)

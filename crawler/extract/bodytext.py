@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from crawler.extract.blocks import Block, BlockWalker
 from crawler.extract.bodyfinder import find_body
-from crawler.extract.document import HtmlElement, select
+from crawler.extract.document import HtmlElement, lines_of, select
 from crawler.extract.embedded import embedded_body
 from crawler.extract.families import Family
 from crawler.extract.korean import CleanBody, clean_blocks
 from crawler.extract.page import Page
+from crawler.normalize.people import Byline, find_emails, is_byline_line, parse_byline
 from crawler.normalize.text import clean_line, join_paragraphs
 
 MIN_BODY_CHARS = 200
@@ -47,7 +48,16 @@ def _walk(page: Page, family: Family, element: HtmlElement, consumed: set[HtmlEl
     skip = set(consumed)
     for selector in (*page.profile.remove, *family.remove):
         skip.update(select(element, selector))
-    return clean_blocks(BlockWalker(skip, page.absolute).walk(element), same_site=page.same_site, title=title)
+    walker = BlockWalker(skip, page.absolute)
+    cleaned = clean_blocks(walker.walk(element), same_site=page.same_site, title=title)
+    for box in walker.author_boxes:
+        for line in lines_of(box):
+            if is_byline_line(line) and (people := parse_byline(line)):
+                cleaned.bylines.extend(p for p in people if all(b.name != p.name for b in cleaned.bylines))
+            elif (emails := find_emails(line)) and cleaned.bylines and cleaned.bylines[-1].email is None:
+                last = cleaned.bylines[-1]
+                cleaned.bylines[-1] = Byline(last.name, emails[0], last.role)
+    return cleaned
 
 
 def _pruned_copy(page: Page, family: Family, consumed: set[HtmlElement]) -> HtmlElement:

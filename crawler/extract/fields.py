@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 
-from crawler.extract.document import HtmlElement, class_tokens, select, text_of, text_of_multiline
+from crawler.extract.document import HtmlElement, class_tokens, lines_of, select, text_of, text_of_multiline
 from crawler.extract.families import Family
 from crawler.extract.page import Page
 from crawler.items import Reporter
@@ -110,6 +110,43 @@ def extract_title(page: Page, family: Family) -> tuple[str | None, str | None]:
     if title_el is not None and (t := clean_line(title_el.text_content())):
         return strip_site_name(t, page.site_names()), "title"
     return None, None
+
+
+_DECK_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "div", "strong", "em", "span"})
+
+
+def extract_deck(
+    page: Page, family: Family, body_el: HtmlElement | None, title: str | None
+) -> tuple[HtmlElement | None, str | None, str | None]:
+    """The deck (sub-headline): (element, text with one line per printed line, layer).
+
+    A deck sits in the article header or at the very top of the body, before its first
+    paragraph; a "subtitle"-classed heading further down the body is a section heading.
+    """
+    from crawler.extract.families import DECK_SELECTORS
+
+    own = tuple(s for s in (page.profile.selectors.get("subtitle"),) if s)
+    order = {el: i for i, el in enumerate(page.root.iter())}
+    first_para = None
+    if body_el is not None:
+        first_para = next((p for p in body_el.iter("p") if len(text_of(p)) >= 100), None)
+    for layer, selectors in (("selector", own), ("family", family.subtitle), ("family", DECK_SELECTORS)):
+        for selector in selectors:
+            for el in select(page.root, selector):
+                if layer != "selector" and (el.tag not in _DECK_TAGS or in_furniture(el)):
+                    continue
+                text = "\n".join(lines_of(el))
+                if not 4 <= len(text) <= 400 or (title and squash(text) == squash(title)):
+                    continue
+                if body_el is not None and layer != "selector":
+                    if el in set(body_el.iterancestors()) or el is body_el:
+                        continue
+                    inside = body_el in set(el.iterancestors())
+                    limit = order.get(first_para, 10**9) if inside else order.get(body_el, 10**9)
+                    if order.get(el, 0) > limit:
+                        continue
+                return el, text, layer
+    return None, None, None
 
 
 def _date_candidates(page: Page, family: Family, kind: str, scope: HtmlElement) -> list[tuple[str, str]]:

@@ -32,6 +32,11 @@ from crawler.normalize.text import clean_line, squash
 
 import re
 
+_AUTHOR_HEADING = re.compile(
+    r"^\s*(?:about\s+the\s+(?:author|writer|reporter)s?|meet\s+the\s+author|author\s+bio|"
+    r"(?:기자|필자|저자|글쓴이|작성자)\s*소개|이\s*기자의\s*다른\s*기사)\s*:?\s*$",
+    re.I,
+)
 _RELATED_PREFIX = re.compile(r"^\s*[▶☞►▷➤]?\s*(?:[\[【(<]\s*관련\s*기사\s*[\]】)>]\s*|관련\s*기사\s*[:：]?\s*)?")
 
 
@@ -106,11 +111,17 @@ def clean_blocks(
 
     first_text = True
     after_copyright = False
+    in_author_section = False
     tail_start = int(len(blocks) * 0.6)
     for i, block in enumerate(blocks):
         if block.kind == "image":
             continue
         text = block.text
+        if block.kind == "heading" or block.bold:
+            in_author_section = bool(_AUTHOR_HEADING.match(text))
+        if in_author_section:
+            out.dropped["author-section"] += 1
+            continue
         if title and squash(text) == squash(title):
             out.dropped["title"] += 1
             continue
@@ -126,7 +137,7 @@ def clean_blocks(
                 if not text:
                     continue
         near_image = any(0 <= j < len(blocks) and blocks[j].kind == "image" for j in (i - 1, i + 1, i - 2))
-        if is_caption_line(text) and (near_image or len(text) < 200) and not is_copyright_line(text):
+        if is_caption_line(text, near_image=near_image) and (near_image or len(text) < 200) and not is_copyright_line(text):
             _attach_caption(blocks, i, out, image_index)
             out.dropped["caption"] += 1
             continue

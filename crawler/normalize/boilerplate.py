@@ -21,11 +21,17 @@ _COPYRIGHT = re.compile(
 _COPYRIGHT_START = re.compile(r"^\s*(?:[©ⓒ]|\(c\)|copyright\b)", re.I)
 _MORE = re.compile(
     r"기자의?\s*다른\s*기사\s*(?:보기|더보기)?|다른\s*기사\s*보기|기사\s*더\s*보기|^\s*\S{2,5}\s*기자\s*구독|"
-    r"기자\s*페이지|구독하기$|구독\s*신청|기자\s*프로필|^\s*이전\s*기사|^\s*다음\s*기사|^\s*목록\s*보기$"
+    r"기자\s*페이지|구독하기$|구독\s*신청|기자\s*프로필|^\s*이전\s*기사|^\s*다음\s*기사|^\s*목록\s*보기$|"
+    r"(?:채널|뉴스스탠드|언론사|네이버에서)\s*\S*\s*구독|구독\s*(?:하세요|바로가기)"
 )
 _LINK_MARK = re.compile(r"^\s*[▶☞►▷➤→⇒■◆▲]\s*")
 _LINK_WORDS = re.compile(r"바로\s*가기|구독|클릭|제보|다운로드|이벤트|관련\s*기사|네이버|카카오|채널\s*추가|앱\s*설치|무료|신청")
 _NOTE = re.compile(r"^\s*※")
+_POST_META = re.compile(
+    r"^\s*(?:posted\s+in|filed\s+under|categories\s*:|tags?\s*:|see\s+also\b|related\s*:|read\s+more\b|"
+    r"share\s+this|follow\s+us|태그\s*[:：#]|관련\s*태그|#\S+(?:\s+#\S+)+$)",
+    re.I,
+)
 _READING_TIME = re.compile(
     r"^\s*(?:reading\s*time\s*:?\s*\d+\s*min(?:ute)?s?|\d+\s*min(?:ute)?s?\s*read|읽는\s*데\s*\d+\s*분|예상\s*읽기\s*시간.*)\s*$",
     re.I,
@@ -90,6 +96,8 @@ def classify_line(line: str, *, has_link: bool = False) -> str | None:
         return "note"
     if _READING_TIME.match(line):
         return "reading-time"
+    if _POST_META.match(line) and len(line) < 160:
+        return "post-meta"
     if is_date_line(line):
         return "date"
     if _TIP_OFF.match(line) and len(line) < 200:

@@ -21,6 +21,19 @@ _PROVIDED_BRACKET = re.compile(rf"\s*{_OPEN}\s*([^()\[\]【】]{{1,40}}?)\s*제�
 _PROVIDED_END = re.compile(
     r"(?:(?:^|(?<=[.。!?”\"’'])\s*|\s*[/|]\s*)([^\s./|]{1,25}(?:\s[^\s./|]{1,25}){0,2}?)|\s([^\s./|]{1,25}))\s*제공\s*\.?$"
 )
+# Agencies and photographers printed bare after a caption sentence: "…연설하고 있다. 연합뉴스",
+# "…큰절을 올리고 있다. 고영권 기자", "…모습. AP 연합뉴스".
+_AGENCY_END = re.compile(
+    r"(?:(?<=[.。!?”\"’'])|(?<=다\.)|\s[/|]\s*)\s*((?:[가-힣]{1,8}\s?=\s?)?(?:(?:AP|AFP|EPA|UPI|로이터|신화|교도|블룸버그|게티이미지)\s*(?:=\s*)?)?"
+    r"(?:연합뉴스(?:\s*자료사진)?|뉴시스|뉴스1|뉴스핌|연합뉴스TV|게티이미지뱅크|게티이미지코리아|셔터스톡|Shutterstock|"
+    r"Getty\s*Images|AP|AFP|EPA|로이터|자료사진|[가-힣]{2,4}\s?(?:사진)?기자|[가-힣]{2,4}\s?특파원))\s*\.?$"
+)
+_AGENCIES = (
+    r"(?:(?:AP|AFP|EPA|UPI|로이터|신화|교도|블룸버그)\s*)?(?:연합뉴스(?:\s*자료사진)?|뉴시스|뉴스1|뉴스핌|연합뉴스TV|"
+    r"게티이미지뱅크|게티이미지코리아|셔터스톡|Shutterstock|Getty\s*Images|AP|AFP|EPA|로이터|자료사진)"
+)
+_BRACKET_AGENCY_END = re.compile(rf"\s*[<〈(\[【]\s*({_AGENCIES}|[^<>()\[\]]{{1,20}}\s?제공)\s*[>〉)\]】]\s*\.?$")
+_LEAD_MARK = re.compile(r"^\s*[▲△▶▷■□◆◇●○☞※]+\s*")
 # A word ending in a particle (사용자에게, 회사가) is part of a sentence, not a credit.
 _PARTICLE_END = re.compile(r"(?:에게|에서|으로|로|를|을|이|가|는|은|에|와|과|도|만)$")
 _COPYRIGHT_END = re.compile(r"\s*[ⓒ©]\s*([^ⓒ©]{1,40})$")
@@ -44,10 +57,10 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     >>> split_credit("기념 촬영을 하고 있다. 마크앤컴퍼니 제공")
     ('기념 촬영을 하고 있다.', '마크앤컴퍼니')
     """
-    text = clean_line(text)
+    text = _LEAD_MARK.sub("", clean_line(text))
     if not text:
         return None, None
-    for pattern in (_BRACKETED_END, _PROVIDED_BRACKET, _SLASH_END, _COPYRIGHT_END, _EN_CREDIT):
+    for pattern in (_BRACKETED_END, _PROVIDED_BRACKET, _BRACKET_AGENCY_END, _SLASH_END, _COPYRIGHT_END, _EN_CREDIT):
         if m := pattern.search(text):
             caption = text[: m.start()].strip(" /|")
             return caption or None, _tidy_credit(m.group(1))
@@ -58,15 +71,25 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     if (m := _PROVIDED_END.search(text)) and not _PARTICLE_END.search(m.group(1) or m.group(2)):
         caption = text[: m.start()].strip(" /|")
         return caption or None, _tidy_credit(m.group(1) or m.group(2))
+    if m := _AGENCY_END.search(text):
+        caption = text[: m.start()].strip(" /|")
+        return caption or None, _tidy_credit(m.group(1))
     return text, None
 
 
-def has_credit(text: str) -> bool:
-    """True when ``text`` carries a photo credit, the mark of a caption line."""
+def has_credit(text: str, *, near_image: bool = False) -> bool:
+    """True when ``text`` carries a photo credit, the mark of a caption line.
+
+    ``near_image``: the line sits next to a picture, so a bare agency or photographer
+    after the sentence (``… 연합뉴스``, ``… 고영권 기자``) also counts.
+    """
     text = clean_line(text)
     if not text:
         return False
-    if any(p.search(text) for p in (_BRACKETED_END, _PROVIDED_BRACKET, _SLASH_END, _EN_CREDIT, _COPYRIGHT_END)):
+    if near_image and _AGENCY_END.search(text):
+        return True
+    if any(p.search(text) for p in (_BRACKETED_END, _PROVIDED_BRACKET, _BRACKET_AGENCY_END, _SLASH_END, _EN_CREDIT,
+                                     _COPYRIGHT_END)):
         return True
     if _BRACKETED_START.match(text) or _PLAIN_START.match(text):
         return True
@@ -75,7 +98,7 @@ def has_credit(text: str) -> bool:
     return bool(m) and not _PARTICLE_END.search(m.group(1) or m.group(2))
 
 
-def is_caption_line(text: str) -> bool:
+def is_caption_line(text: str, *, near_image: bool = False) -> bool:
     """True for a short line that reads as a photo caption (description + credit)."""
     text = clean_line(text)
-    return 0 < len(text) <= 300 and has_credit(text)
+    return 0 < len(text) <= 300 and has_credit(text, near_image=near_image)

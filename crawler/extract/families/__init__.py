@@ -36,6 +36,14 @@ class Family:
     publisher: tuple[str, ...] = ()  # elements naming the outlet (text, alt or title): never a reporter
 
 
+# Deck / sub-headline class conventions shared across CMSs (sub-tit, subtitle, subheading …),
+# tried after a family's own subtitle selectors.
+DECK_SELECTORS = (
+    "[class*=subtitle]", "[class*=sub-tit]", "[class*=sub_tit]", "[class*=subtit]", "[class*=sub-title]",
+    "[class*=sub_title]", "[class*=subheading]", "[class*=subhead]",
+)
+
+
 def registry() -> dict[str, Family]:
     """All known families by name (imported lazily: families import page helpers)."""
     from crawler.extract.families.generic import GENERIC

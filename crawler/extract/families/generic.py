@@ -7,7 +7,6 @@ from crawler.extract.families import Family
 GENERIC = Family(
     name="generic",
     body=("[itemprop~=articleBody]",),
-    subtitle=("[class*=subtitle]", "[class*=sub_title]", "[class*=sub-title]", "[class*=subhead]"),
     byline=("[itemprop~=author] [itemprop~=name]", "[itemprop~=author]", "a[rel~=author]", "[class~=byline]"),
     published=("[itemprop~=datePublished]",),
     modified=("[itemprop~=dateModified]",),
