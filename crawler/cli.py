@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import urllib.request
+from urllib.parse import unquote
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -421,6 +422,11 @@ def articles(site: str | None, limit: int, db_url: str | None, config_path: str 
             rows = [list(r) for r in result]
     finally:
         engine.dispose()
+    if not as_json:
+        # Korean slugs are stored percent-encoded, as fetched; people read them decoded.
+        position = columns.index("url")
+        for row in rows:
+            row[position] = unquote(row[position])
     _print_rows(columns, rows, as_json)
 
 
