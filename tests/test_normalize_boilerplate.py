@@ -83,3 +83,21 @@ def test_text_helpers():
     assert join_paragraphs(["첫째  문단", " ", "둘째"]) == "첫째 문단\n\n둘째"
     assert squash(" 관련 기사 ") == "관련기사"
     assert is_share_line("Facebook Twitter Email")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("입력 2020.08.27 20:27", "date"),
+        ("기사입력 2020.09.19. 오후 8:28 최종수정 2020.09.19. 오후 9:01", "date"),
+        ("October 9, 2025", "date"),
+        ("Reading Time: 3 minutes", "reading-time"),
+        ("5 min read", "reading-time"),
+        ("Posted in Blockchain, Smart Contract, Technologies", "post-meta"),
+        ("See also Web3.js vs Ethers.js", "post-meta"),
+        ("디지털타임스 채널 구독 / 뉴스스탠드 구독", "more-articles"),
+        ("2020년 8월 27일 경기에서 그는 홈런을 쳤다.", None),
+    ],
+)
+def test_classify_line_more_forms(line, reason):
+    assert classify_line(line) == reason

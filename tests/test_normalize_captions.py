@@ -51,3 +51,25 @@ def test_has_credit(text, ok):
 
 def test_long_paragraph_is_not_a_caption_line():
     assert not is_caption_line("본문 " * 200 + "(사진=연합뉴스)")
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit"),
+    [
+        ("이재명 후보가 연설하고 있다. 연합뉴스", "이재명 후보가 연설하고 있다.", "연합뉴스"),
+        ("큰절을 올리고 있다. 고영권 기자", "큰절을 올리고 있다.", "고영권 기자"),
+        ("시위대 모습. AP 연합뉴스", "시위대 모습.", "AP 연합뉴스"),
+        ("점검하고 있다. 인천=연합뉴스", "점검하고 있다.", "인천=연합뉴스"),
+        ("이재명 경기도지사. <연합뉴스>", "이재명 경기도지사.", "연합뉴스"),
+        ("▲샘 알트먼 CEO가 발표하고 있다. (사진=오픈AI)", "샘 알트먼 CEO가 발표하고 있다.", "오픈AI"),
+        ("[서울=뉴시스] 청사 전경. 2019.06.12. (사진=과기정통부 제공) photo@newsis.com", "청사 전경. 2019.06.12.", "과기정통부"),
+    ],
+)
+def test_split_credit_agency_and_wire_forms(text, caption, credit):
+    assert split_credit(text) == (caption, credit)
+
+
+def test_bare_agency_tail_counts_only_next_to_an_image():
+    line = "이재명 후보가 연설하고 있다. 연합뉴스"
+    assert not has_credit(line)
+    assert has_credit(line, near_image=True)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from crawler.normalize.dates import find_date_text, labelled_dates, parse_date, strip_label
+from crawler.normalize.dates import find_date_text, is_date_line, labelled_dates, parse_date, strip_label
 
 KST = timezone(timedelta(hours=9))
 NOW = datetime(2024, 12, 1, 12, 0, tzinfo=UTC)  # 2024-12-01 21:00 KST
@@ -118,3 +118,12 @@ def test_strip_label(raw, expected):
 def test_find_date_text():
     assert find_date_text("박소연기자 2024.11.19 08:40 조회수 12") == "2024.11.19 08:40"
     assert find_date_text("no date here") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "ok"),
+    [("입력 2020.08.27 20:27", True), ("2024.11.19 08:40", True), ("October 9, 2025", True),
+     ("승인 2025.03.11 16:45 댓글 0", False), ("2020년 8월 27일 경기에서 그는 홈런을 쳤다.", False)],
+)
+def test_is_date_line(line, ok):
+    assert is_date_line(line) is ok

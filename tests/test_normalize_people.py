@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.normalize.people import Byline, is_byline_line, is_person_name, parse_byline, strip_dateline
+from crawler.normalize.people import (
+    Byline,
+    is_byline_line,
+    is_email_line,
+    is_person_name,
+    parse_byline,
+    split_tail_byline,
+    strip_dateline,
+)
 
 B = Byline
 
@@ -108,3 +116,53 @@ def test_is_byline_line(line, ok):
 )
 def test_strip_dateline(text, rest, people):
     assert strip_dateline(text) == (rest, people)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "people"),
+    [
+        ('적폐일 뿐"이라고 주장했다. 김미경기자 the13ook@dt.co.kr', '적폐일 뿐"이라고 주장했다.', [B("김미경", "the13ook@dt.co.kr", "기자")]),
+        ("병살타로 처리했다.부산=선수민 기자 sunsoo@sportschosun.com", "병살타로 처리했다.", [B("선수민", "sunsoo@sportschosun.com", "기자")]),
+        ("결과를 기다리고 있다. [류영상 기자 ifyouare@mkinternet.com]", "결과를 기다리고 있다.", [B("류영상", "ifyouare@mkinternet.com", "기자")]),
+        ("그는 홍길동 기자에게 말했다.", "그는 홍길동 기자에게 말했다.", []),
+        ("류정민 기자", "류정민 기자", []),  # a whole-line byline is is_byline_line's job
+    ],
+)
+def test_split_tail_byline(text, rest, people):
+    assert split_tail_byline(text) == (rest, people)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "people"),
+    [
+        ("[부산=스포츠조선 선수민 기자] 롯데 자이언츠 베테랑", "롯데 자이언츠 베테랑", [B("선수민", None, "기자")]),
+        ("[스포티비뉴스=유현태 기자] 지아니 인판티노", "지아니 인판티노", [B("유현태", None, "기자")]),
+        ("[세종=AI포커스] 최유진·한도윤 기자 = 과학기술정보통신부가", "과학기술정보통신부가",
+         [B("최유진", None, "기자"), B("한도윤", None, "기자")]),
+    ],
+)
+def test_strip_dateline_bracket_forms(text, rest, people):
+    assert strip_dateline(text) == (rest, people)
+
+
+@pytest.mark.parametrize(
+    ("line", "ok"),
+    [("choi@x.kr han@x.kr", True), ("(hong@newsis.com)", True), ("hong@newsis.com 제보", False), ("메일 없음", False)],
+)
+def test_is_email_line(line, ok):
+    assert is_email_line(line) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kirstin boatto", [B("kirstin boatto")]),
+        ("Hlín Eyjólfsdóttir", [B("Hlín Eyjólfsdóttir")]),
+        ("Tracy Parker, Dietitian", [B("Tracy Parker")]),
+        ("Susan", [B("Susan")]),
+        ("김은별 미국 통신원 (sisa@sisajournal.com)", [B("김은별", "sisa@sisajournal.com", "통신원")]),
+        ("기자명 박지윤 기자", [B("박지윤", None, "기자")]),
+    ],
+)
+def test_structured_author_fields(text, expected):
+    assert parse_byline(text, structured=True) == expected

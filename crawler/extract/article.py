@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from crawler.extract.bodyfinder import find_body
 from crawler.extract.charset import decode_html
 from crawler.extract.bodytext import extract_body
-from crawler.extract.document import HtmlElement, class_tokens, parse_html, select, text_of
+from crawler.extract.document import HtmlElement, class_tokens, lines_of, parse_html, select, text_of
 from crawler.extract.errors import ExtractionError
 from crawler.extract.families import Family, resolve
 from crawler.extract.fields import (
@@ -77,8 +77,8 @@ def _first_selected(page: Page, selectors: tuple[str, ...], scope: HtmlElement, 
     for selector in selectors:
         for root in (scope, page.root):
             for el in select(root, selector):
-                text = text_of(el)
-                if 4 <= len(text) <= 400 and (not title or squash(text) != squash(title)):
+                text = "\n".join(lines_of(el))
+                if 4 <= len(text) <= 600 and (not title or squash(text) != squash(title)):
                     return text
     return None
 

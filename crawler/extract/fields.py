@@ -419,9 +419,10 @@ def extract_tags(page: Page, family: Family, scope: HtmlElement) -> tuple[list[s
     if isinstance(keywords, list) and (found := unique([k for k in keywords if isinstance(k, str)])):
         return found, "jsonld"
     for selector in family.tags:
-        els = [el for el in select(scope, selector) if not _in_category(el) and not in_furniture(el)]
-        if found := unique([text_of(el) for el in els]):
-            return found, "family"
+        for root in (scope, page.root):
+            els = [el for el in select(root, selector) if not _in_category(el) and not in_furniture(el)]
+            if found := unique([text_of(el) for el in els]):
+                return found, "family"
     if news := page.meta("news_keywords"):
         return unique(re.split(r"\s*,\s*", news)), "meta"
     return [], None

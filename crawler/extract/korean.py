@@ -160,11 +160,14 @@ def clean_blocks(
             people = parse_byline(text)
             if people:
                 out.bylines.extend(people)
-            elif (emails := find_emails(text)) and out.bylines and out.bylines[-1].email is None:
-                last = out.bylines[-1]
-                out.bylines[-1] = Byline(last.name, emails[0], last.role)
-            elif emails:
-                out.bylines.append(Byline("", emails[0], None))
+            else:
+                # Emails printed on their own line belong, in order, to the reporters named before.
+                for email in find_emails(text):
+                    k = next((k for k, b in enumerate(out.bylines) if b.email is None), None)
+                    if k is None:
+                        out.bylines.append(Byline("", email, None))
+                    else:
+                        out.bylines[k] = Byline(out.bylines[k].name, email, out.bylines[k].role)
             out.dropped["byline"] += 1
             continue
         if i >= tail_start and block.link_ratio >= 0.9 and len(text) <= 100:

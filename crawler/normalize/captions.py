@@ -58,6 +58,9 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     ('기념 촬영을 하고 있다.', '마크앤컴퍼니')
     """
     text = _LEAD_MARK.sub("", clean_line(text))
+    # Wire captions carry a dateline and the photo desk's address: "[서울=뉴시스] … photo@newsis.com".
+    text = re.sub(rf"^\s*[\[(【](?!\s*(?:{_KINDS}))[^\[\]()【】=]{{1,12}}=[^\[\]()【】]{{1,12}}[\])】]\s*", "", text)
+    text = re.sub(r"\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$", "", text).strip()
     if not text:
         return None, None
     for pattern in (_BRACKETED_END, _PROVIDED_BRACKET, _BRACKET_AGENCY_END, _SLASH_END, _COPYRIGHT_END, _EN_CREDIT):

@@ -243,7 +243,7 @@ def is_byline_line(text: str) -> bool:
     text = clean_line(text)
     if not text or len(text) > 120:
         return False
-    if EMAIL.fullmatch(text.strip("()<>[] ")):
+    if is_email_line(text):
         return True
     people = parse_byline(text)
     if not people:
@@ -259,6 +259,12 @@ def is_byline_line(text: str) -> bool:
                  and w not in ("글", "및", "외", "by", "By", "정리", "취재", "기사", "e-mail", "email", "이메일", "메일")
                  and not (re.fullmatch(r"[가-힣]{2,5}", w) and is_person_name(w))]
     return len("".join(leftovers)) <= 6
+
+
+def is_email_line(text: str) -> bool:
+    """True for a line made only of email addresses (``choi@x.kr han@x.kr``, ``(hong@x.kr)``)."""
+    rest = EMAIL.sub(" ", clean_line(text))
+    return rest != clean_line(text) and not re.sub(r"[\s()<>\[\],;/·=]+", "", rest)
 
 
 def strip_dateline(text: str) -> tuple[str, list[Byline]]:
