@@ -1,8 +1,9 @@
 """The framework's ceiling: a Scrapy spider that fetches the site's articles and does
 nothing with them.
 
-It walks the sitemap index and its child sitemaps (a regex over ``<loc>``, the cheapest
-discovery there is) and requests every article URL once, through the same Scrapy settings
+It walks the sitemap index and its child sitemaps one after another, as ``SiteSpider``
+does (a regex over ``<loc>``, the cheapest discovery there is), and requests every
+article URL once, through the same Scrapy settings
 as ``newscrawl crawl`` (``crawler.settings``, the same ``--resolve`` download handler,
 robots.txt, concurrency and AutoThrottle from the bench site config) but with Scrapy's
 default downloader middlewares only, no item pipelines and no extensions. Its callback
@@ -31,22 +32,38 @@ _LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>")
 class FetchOnlySpider(scrapy.Spider):
     name = "fetchonly"
 
-    def __init__(self, sitemap: str, skip: str = r"/(category|tag|author|page)/", **kwargs: Any) -> None:
+    def __init__(self, sitemap: str, skip: str = r"/(category|tag|author|page)/", chain: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sitemap = sitemap
         self.skip = re.compile(skip)
+        self.chain = chain
+        self._children: list[str] = []
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(self.sitemap, callback=self.parse_sitemap, priority=10)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        is_index = b"<sitemapindex" in response.body[:500]
-        for match in _LOC.finditer(response.body):
-            url = match.group(1).decode()
-            if is_index:
-                yield scrapy.Request(url, callback=self.parse_sitemap, priority=10)
-            elif not self.skip.search(url):
+        locs = [m.group(1).decode() for m in _LOC.finditer(response.body)]
+        if b"<sitemapindex" in response.body[:500]:
+            if self.chain:
+                # One child sitemap at a time, the next once this one's articles are queued
+                # behind it: the queue holds one sitemap's requests, not the whole site's.
+                self._children = locs
+                yield from self._next_child()
+            else:
+                for url in locs:
+                    yield scrapy.Request(url, callback=self.parse_sitemap, priority=10)
+            return
+        for url in locs:
+            if not self.skip.search(url):
                 yield scrapy.Request(url, callback=self.parse_article, priority=40)
+        if self.chain:
+            yield from self._next_child()
+
+    def _next_child(self) -> Iterator[scrapy.Request]:
+        if self._children:
+            yield scrapy.Request(self._children.pop(0), callback=self.parse_sitemap, priority=10)
 
     def parse_article(self, response: Response) -> None:
         self.crawler.stats.inc_value("fetchonly/articles")
@@ -83,6 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--autothrottle", action="store_true")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--all-sitemaps-at-once", action="store_true",
+                        help="request every child sitemap at once (default: one after another, as SiteSpider does)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=JSON",
                         help="override a Scrapy setting, e.g. --set CONCURRENT_ITEMS=100 (for experiments)")
     args = parser.parse_args(argv)
@@ -93,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
         settings.set(name, json.loads(value), priority="cmdline")
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(FetchOnlySpider)
-    process.crawl(crawler, sitemap=args.sitemap)
+    process.crawl(crawler, sitemap=args.sitemap, chain=not args.all_sitemaps_at_once)
     process.start()
     stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
     print(json.dumps(stats, default=str), flush=True)

@@ -13,6 +13,8 @@ Control endpoints (never counted):
 * ``GET /__add?n=20`` — publish ``n`` new articles (newest first in feed, listings and the
   last sitemap); JSON with their URLs.
 * ``GET /__urls`` — every article URL, oldest first, one a line.
+* ``GET /__log`` — the last 100,000 counted requests in order, ``KIND PATH`` a line;
+  ``?reset=1`` empties it after reading.
 
 Feeds, sitemaps and listing pages carry ``ETag`` and ``Last-Modified`` and answer
 ``If-None-Match``/``If-Modified-Since`` with 304; article pages carry ``Last-Modified``.
@@ -36,7 +38,7 @@ import signal
 import subprocess
 import sys
 import urllib.request
-from collections import Counter
+from collections import Counter, deque
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -44,7 +46,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from bench.sitegen import DEFAULT_BASE_URL, NewsSite, Resource
+from bench.sitegen import DEFAULT_BASE_URL, SITEMAP_SIZE, NewsSite, Resource
 
 REPO = Path(__file__).resolve().parents[1]
 _READY = "bench.siteserver listening on "
@@ -57,6 +59,7 @@ class SiteHTTPServer:
         self.site = site
         self.compress = compress
         self.requests: Counter[str] = Counter()
+        self.log: deque[str] = deque(maxlen=100_000)
         self.not_modified: Counter[str] = Counter()
         self.bytes_sent = 0
 
@@ -104,6 +107,7 @@ class SiteHTTPServer:
             return 405, [("Content-Length", "0")], b""
         resource = self.site.route(parts.path)
         self.requests[resource.kind] += 1
+        self.log.append(f"{resource.kind} {parts.path}")
         base = [("Server", "nginx"), ("Date", format_datetime(datetime.now(UTC), usegmt=True))]
         validators = _validators(resource)
         if resource.status == 200 and _not_modified(resource, headers):
@@ -128,6 +132,11 @@ class SiteHTTPServer:
         elif path == "/__add":
             added = self.site.add(int(query.get("n", ["20"])[0]))
             payload = {"added": [a.url for a in added], "articles": len(self.site.articles)}
+        elif path == "/__log":
+            body = "".join(line + "\n" for line in self.log).encode()
+            if query.get("reset", ["0"])[0] not in ("0", ""):
+                self.log.clear()
+            return 200, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))], body
         elif path == "/__urls":
             body = "".join(a.url + "\n" for a in self.site.articles).encode()
             return 200, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))], body
@@ -196,12 +205,15 @@ class SiteServerProcess:
         seed: site seed (same seed, same site).
         base_url: the origin the pages name; crawl with ``--resolve HOST=ADDR``.
         compress: gzip responses when the client accepts it (level 1, like nginx's default).
+        sitemap_size: URLs per child sitemap.
 
     Use as a context manager; :attr:`address` is ``127.0.0.1:PORT`` once entered.
     """
 
-    def __init__(self, articles: int, *, seed: int = 1, base_url: str = DEFAULT_BASE_URL, compress: bool = False) -> None:
+    def __init__(self, articles: int, *, seed: int = 1, base_url: str = DEFAULT_BASE_URL, compress: bool = False,
+                 sitemap_size: int = SITEMAP_SIZE) -> None:
         self.articles = articles
+        self.sitemap_size = sitemap_size
         self.seed = seed
         self.base_url = base_url.rstrip("/")
         self.compress = compress
@@ -225,7 +237,7 @@ class SiteServerProcess:
 
     def __enter__(self) -> Self:
         cmd = [sys.executable, "-m", "bench.siteserver", "--articles", str(self.articles), "--seed", str(self.seed),
-               "--base-url", self.base_url, "--port", "0"]
+               "--base-url", self.base_url, "--port", "0", "--sitemap-size", str(self.sitemap_size)]
         if self.compress:
             cmd.append("--gzip")
         self._process = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True,
@@ -259,6 +271,11 @@ class SiteServerProcess:
         """Publish ``count`` new articles; their URLs."""
         return json.loads(self._get(f"/__add?n={count}"))["added"]
 
+    def request_log(self, *, reset: bool = False) -> list[tuple[str, str]]:
+        """(kind, path) of the counted requests, oldest first."""
+        text = self._get("/__log" + ("?reset=1" if reset else "")).decode()
+        return [tuple(line.split(" ", 1)) for line in text.splitlines() if line]  # type: ignore[misc]
+
     def urls(self) -> list[str]:
         """Every article URL, oldest first."""
         return self._get("/__urls").decode().split()
@@ -276,8 +293,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed)")
     parser.add_argument("--gzip", action="store_true", help="gzip responses (level 1) when accepted")
+    parser.add_argument("--sitemap-size", type=int, default=SITEMAP_SIZE, help="URLs per child sitemap (default 1000)")
     args = parser.parse_args(argv)
-    site = NewsSite(args.articles, seed=args.seed, base_url=args.base_url)
+    site = NewsSite(args.articles, seed=args.seed, base_url=args.base_url, sitemap_size=args.sitemap_size)
     asyncio.run(serve(site, args.host, args.port, compress=args.gzip))
 
 

@@ -71,6 +71,9 @@ class SiteSpider(scrapy.Spider):
         self.frontier: CrawlFrontier | None = None
         self._scheduled: set[str] = set()
         self._new_scheduled = 0
+        #: child sitemaps still to request, one at a time (see _next_sitemap)
+        self._sitemaps_waiting: list[str] = []
+        self._sitemaps_seen: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         engine = make_engine(self.settings["NEWSCRAWL_DATABASE_URL"])
@@ -127,7 +130,9 @@ class SiteSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
         if self._unchanged(response, "sitemap"):
+            yield from self._next_sitemap()
             return
+        self._sitemaps_seen.add(response.url)
         content = parse_sitemap(response.body, response.url)
         for child in content.sitemaps:
             if not self.links.on_site(child.url):
@@ -137,12 +142,26 @@ class SiteSpider(scrapy.Spider):
             if self.backfill is None and self.frontier.fetched_since(child.url, child.updated):
                 self._count("sitemaps/unchanged_by_lastmod")
                 continue
-            yield self._source_request("sitemap", child.url)
+            self._sitemaps_waiting.append(child.url)
         urls = content.urls
         if self.backfill is not None:
             urls = [link for link in urls if self.backfill.in_range(link.updated)]
         self._count("links/sitemap", len(urls))
         yield from self._article_requests(urls, "sitemap")
+        yield from self._next_sitemap()
+
+    def _next_sitemap(self) -> Iterable[scrapy.Request]:
+        # Child sitemaps are requested one after another, each after the previous one's
+        # articles are queued (articles outrank sitemaps): the queue then holds one
+        # sitemap's URLs, not the whole site's, and memory stays flat as the site grows.
+        # Every sitemap response or error asks for the next, so none may be dropped
+        # silently: hence our own de-duplication and dont_filter.
+        while self._sitemaps_waiting:
+            url = self._sitemaps_waiting.pop(0)
+            if url not in self._sitemaps_seen:
+                self._sitemaps_seen.add(url)
+                yield self._source_request("sitemap", url).replace(dont_filter=True)
+                return
 
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
         if self._unchanged(response, "listing"):
@@ -237,6 +256,8 @@ class SiteSpider(scrapy.Spider):
         kind = request.meta.get("kind") or request.meta.get("source", "article")
         self.frontier.failed(request.url, kind, f"{name}: {failure.getErrorMessage()}",
                              status=response.status if response is not None else None)
+        if kind == "sitemap":
+            yield from self._next_sitemap()
         if self.backfill is not None and kind == "article":
             yield from self.backfill.article_done(request.url, None, stored=False)
 
