@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 
 from crawler.extract.blocks import is_noise
-from crawler.extract.document import HtmlElement, select, text_of
+from crawler.extract.document import HtmlElement, select, text_lengths, text_of
 from crawler.normalize.text import clean_line
 
 _CANDIDATE_TAGS = frozenset({"div", "article", "section", "main", "td", "span", "font", "body", "p"})
@@ -77,11 +77,12 @@ def score_containers(root: HtmlElement) -> list[tuple[float, HtmlElement]]:
         if grand is not None:
             scores[grand] += weight / 2
     ranked = []
+    total, linked = text_lengths(root)
     for el, score in scores.items():
         if el.tag not in _CANDIDATE_TAGS or _is_furniture(el):
             continue
-        text_len = len(text_of(el))
-        ranked.append((score * (1 - min(_link_density(el, text_len), 0.9)), el))
+        density = linked.get(el, 0) / max(total.get(el, 0), 1)
+        ranked.append((score * (1 - min(density, 0.9)), el))
     ranked.sort(key=lambda item: item[0], reverse=True)
     return ranked
 
@@ -89,10 +90,11 @@ def score_containers(root: HtmlElement) -> list[tuple[float, HtmlElement]]:
 def find_body(root: HtmlElement, selectors: tuple[str, ...]) -> tuple[HtmlElement | None, str]:
     """The body element and how it was found (``selector:<css>``, ``itemprop``, ``density``)."""
     for selector in selectors:
-        matches = [el for el in select(root, selector) if len(text_of(el)) >= 40]
+        lengths = {el: len(text_of(el)) for el in select(root, selector)}
+        matches = [el for el, n in lengths.items() if n >= 40]
         if matches:
             # Sidebars reuse content classes; the one with the most text is the article.
-            best = max(matches, key=lambda el: len(text_of(el)))
+            best = max(matches, key=lambda el: lengths[el])
             return best, f"selector:{selector}"
     ranked = score_containers(root)
     if ranked:

@@ -87,6 +87,31 @@ def text_of(el: HtmlElement, *, skip_tags: frozenset[str] = INVISIBLE_TAGS, sep:
     return clean_line("".join(parts))
 
 
+def short_text(el: HtmlElement, limit: int) -> str | None:
+    """Visible text of ``el`` when it has at most ``limit`` characters, else None (cheap on big nodes)."""
+    total = 0
+    parts: list[str] = []
+    stack: list[tuple[HtmlElement, bool]] = [(el, False)]
+    while stack:
+        node, tail_only = stack.pop()
+        piece = node.tail if tail_only else node.text
+        if piece:
+            total += len(piece.strip())
+            if total > limit:
+                return None
+            parts.append(piece)
+        if tail_only:
+            continue
+        # Children in reverse so that text comes out in document order; a child's tail
+        # follows the child's own text.
+        for child in reversed(list(node)):
+            if child.tail:
+                stack.append((child, True))
+            if isinstance(child.tag, str) and child.tag.lower() not in INVISIBLE_TAGS:
+                stack.append((child, False))
+    return clean_line(" ".join(parts)) if parts else ""
+
+
 def lines_of(el: HtmlElement) -> list[str]:
     """Visible text of ``el`` split at block elements and ``<br>``, empty lines dropped."""
     raw = text_of_multiline(el)
@@ -134,3 +159,32 @@ def is_hidden(el: HtmlElement) -> bool:
         return True
     style = (el.get("style") or "").replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
+
+
+def text_lengths(root: HtmlElement) -> tuple[dict[HtmlElement, int], dict[HtmlElement, int]]:
+    """(visible text length, text length inside links) for every element, in one pass.
+
+    Lengths count stripped text pieces; they rank containers, so approximate is enough.
+    Iterative, because real pages (and hostile ones) nest deeper than Python recursion.
+    """
+    total: dict[HtmlElement, int] = {}
+    linked: dict[HtmlElement, int] = {}
+    stack: list[tuple[HtmlElement, bool, bool]] = [(root, False, False)]
+    while stack:
+        el, in_link, done = stack.pop()
+        if not isinstance(el.tag, str) or el.tag.lower() in INVISIBLE_TAGS:
+            total[el], linked[el] = 0, 0
+            continue
+        link = in_link or el.tag.lower() == "a"
+        if not done:
+            stack.append((el, in_link, True))
+            stack.extend((child, link, False) for child in el)
+            continue
+        length = len((el.text or "").strip())
+        inside = length if link else 0
+        for child in el:
+            tail = len((child.tail or "").strip())
+            length += total.get(child, 0) + tail
+            inside += linked.get(child, 0) + (tail if link else 0)
+        total[el], linked[el] = length, inside
+    return total, linked

@@ -7,6 +7,7 @@ Each function returns the value and the layer that produced it (``selector``,
 
 from __future__ import annotations
 
+import html
 import re
 from copy import deepcopy
 
@@ -85,7 +86,8 @@ def extract_title(page: Page, family: Family) -> tuple[str | None, str | None]:
     meta_title, layer = None, None
     headline = page.jsonld.get("headline")
     if isinstance(headline, str) and clean_line(headline):
-        meta_title, layer = clean_line(headline), "jsonld"
+        # CMSs put HTML entities into JSON-LD strings ("&#8211;", "&amp;").
+        meta_title, layer = clean_line(html.unescape(headline)), "jsonld"
     elif og := page.meta("og:title", "twitter:title"):
         meta_title, layer = og, "opengraph"
     h1s = [t for t in (text_of(h) for h in page.root.iter("h1")) if t and len(t) <= 300]
@@ -95,7 +97,8 @@ def extract_title(page: Page, family: Family) -> tuple[str | None, str | None]:
         target = squash(meta_title)
         for candidate in candidates:
             c = squash(candidate)
-            if c and (c == target or (c in target and len(c) >= 0.5 * len(target))):
+            if c and (c == target or (c in target and len(c) >= 0.5 * len(target))
+                      or (target.startswith(c) and len(c) >= 0.25 * len(target))):
                 return candidate, "family" if candidate == family_text else "h1"
         stripped = strip_site_name(meta_title, page.site_names())
         if stripped:
@@ -314,7 +317,7 @@ def _structured_names(page: Page, family: Family, scope: HtmlElement) -> list[tu
     for selector in family.byline:
         els = select(scope, selector) or select(page.root, selector)
         for el in els[:6]:
-            add(parse_byline(text_of(el), structured=selector.startswith(("a[rel", "[itemprop"))), "family")
+            add(parse_byline(text_of(el), structured=selector.startswith(_NAME_ONLY_SELECTORS)), "family")
         if out:
             return out
     labelled = [page.meta(f"twitter:data{n}") for n in (1, 2) if (page.meta(f"twitter:label{n}") or "").lower() in _AUTHOR_LABELS]
@@ -325,6 +328,9 @@ def _structured_names(page: Page, family: Family, scope: HtmlElement) -> list[tu
     return out
 
 
+# Selectors whose element holds just a name (no role word, no "By").
+_NAME_ONLY_SELECTORS = ("a[rel", "[itemprop", "[class*=author-name]", "[class*=author_name]", "[class*=authorName]",
+                        ".author a", ".wp-block-post-author")
 _AUTHOR_LABELS = {"written by", "글쓴이", "작성자", "author", "by", "기자"}
 
 

@@ -69,7 +69,7 @@ def _take_summary(blocks: list[Block], out: CleanBody) -> list[Block]:
             items = [j]
             while items[-1] + 1 < len(blocks) and blocks[items[-1] + 1].kind == "item" and blocks[j].kind == "item":
                 items.append(items[-1] + 1)
-            out.summary = " ".join(blocks[k].text for k in items)
+            out.summary = "\n".join(blocks[k].text for k in items)
             return [b for k, b in enumerate(blocks) if k != i and k not in items]
     return blocks
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.extract.document import HtmlElement, class_tokens, select, text_of
+from crawler.extract.document import HtmlElement, class_tokens, select, short_text, text_of
 from crawler.extract.page import Page
 from crawler.items import RelatedLink
 from crawler.normalize.dates import is_date_only_text
@@ -42,7 +42,7 @@ def _norm_heading(text: str) -> str:
 
 def is_related_heading(el: HtmlElement) -> bool:
     """True for a short element whose text is a related-articles heading (``관련 기사``)."""
-    text = text_of(el)
+    text = short_text(el, 40)
     if not text or len(text) > 30:
         return False
     norm = _norm_heading(text)
@@ -188,9 +188,9 @@ def find_related(page: Page, extra_selectors: tuple[str, ...] = (), body: HtmlEl
             if container not in nodes and not any(n in nodes for n in container.iterancestors()):
                 accept([container], None)
 
-    claimed = set(nodes)
+    claimed = {d for n in nodes for d in n.iter()}
     for el in page.root.iter(*_HEADING_TAGS):
-        if el in claimed or any(a in claimed for a in el.iterancestors()):
+        if el in claimed:
             continue
         if not is_related_heading(el):
             continue
@@ -202,5 +202,5 @@ def find_related(page: Page, extra_selectors: tuple[str, ...] = (), body: HtmlEl
         region = _region_after(heading)
         if region:
             accept(region, heading)
-            claimed = set(nodes)
+            claimed = {d for n in nodes for d in n.iter()}
     return RelatedBlock(links, nodes)

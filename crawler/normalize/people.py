@@ -58,7 +58,7 @@ SURNAMES_1 = set(
     "팽승간상시갈견곡단당대뢰로매묵묘미빙삼순아애야엽영옹요운익저종준즙증창초총춘탄판평포풍필학해혁화환후흥근궁"
     "녹뇌담돈비섭수자잠점하"
 )
-_WORD = r"[^\W\d_][^\W\d_'’\-.]*"
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’\-.])*"
 _CAPITALISED = re.compile(r"(?:^|\s)[A-ZÀ-ÞĀ-Ž]")
 # Credentials and job words printed after a name ("Tracy Parker, Dietitian"): never a name.
 _TITLE_WORDS = re.compile(
@@ -162,7 +162,8 @@ def parse_byline(text: str, *, structured: bool = False) -> list[Byline]:
     work = EMAIL.sub(lambda m: " " * len(m.group(0)), text)
     work = _DATELINE.sub(lambda m: " " * len(m.group(0)), work)
     work = _OTHERS.sub(lambda m: " " * len(m.group(0)), work)
-    work = re.sub(r"[()\[\]<>{}【】〈〉\"“”'‘’]", " ", work)
+    work = re.sub(r"[()\[\]<>{}【】〈〉\"“”]|(?<!\w)['‘’]|['‘’](?!\w)", " ", work)
+    work = re.sub(r"(?i)\b(?:updated|reviewed|edited|fact[- ]checked|medically reviewed|illustrat\w*|photos?)\s+by\b.*?(?=[,;/|]|$)", " ", work)
 
     people: list[tuple[int, Byline]] = []
     pending: list[tuple[int, str]] = []  # bare names waiting for the role of a later segment
@@ -191,7 +192,7 @@ def parse_byline(text: str, *, structured: bool = False) -> list[Byline]:
             pending.clear()
             people.extend((seg_start + off, Byline(name, None, role)) for off, name, role in found)
             continue
-        bare = seg.strip()
+        bare = re.sub(r"\s+", " ", seg).strip()
         if bare.lower().startswith("by "):
             bare, labelled = bare[3:].strip(), True
         single = structured and len(segments) == 1

@@ -7,7 +7,10 @@ from crawler.extract.families import Family
 GENERIC = Family(
     name="generic",
     body=("[itemprop~=articleBody]",),
-    byline=("[itemprop~=author] [itemprop~=name]", "[itemprop~=author]", "a[rel~=author]", "[class~=byline]"),
+    byline=(
+        "[itemprop~=author] [itemprop~=name]", "[itemprop~=author]", "a[rel~=author]", "[class*=author-name]",
+        "[class*=author_name]", "[class*=authorName]", "[class~=byline]", "[class*=byline]", ".author a",
+    ),
     published=("[itemprop~=datePublished]",),
     modified=("[itemprop~=dateModified]",),
     section=("[itemprop~=articleSection]",),
