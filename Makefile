@@ -21,5 +21,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Benchmarks (not tests): each prints its tables and keeps them in bench/README.md.
+# ~45 minutes on a 2-core machine, most of it the N=20,000 crawl; see bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench.extraction
+	$(BIN)/python -m bench.storage
+	$(BIN)/python -m bench.e2e
+	$(BIN)/python -m bench.incremental
+	$(BIN)/python -m bench.extraction_quality
+
 clean:
 	rm -rf $(VENV) var .pytest_cache
