@@ -10,13 +10,13 @@ Every request is logged so tests can assert on what was (not) fetched.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import format_datetime
-import hashlib
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -183,7 +183,9 @@ class FakeSiteServer:
                     server.log.append(entry)
                     server.times.append(time.monotonic())
                 site = server.site
-                if path in site.responders:
+                if hasattr(site, "route_request"):
+                    status, headers, body = site.route_request(self.headers.get("Host", ""), self.path)
+                elif path in site.responders:
                     status, headers, body = site.responders[path](entry)
                 else:
                     status, ctype, body = site.route(path)
@@ -238,3 +240,51 @@ def synthetic_article(base_url: str, slug: str, title: str, published: str, para
 <article class="post type-post status-publish format-standard hentry">
 <h1 class="entry-title">{html.escape(title)}</h1>
 <div class="entry-content">{body}<p>{reporter} 기자</p></div></article></body></html>"""
+
+
+@dataclass
+class FixtureSite:
+    """The fixture pages of one CMS family (``fake_sites/<family>/expected.json``), served
+    on every host they name at their path *and query* (article ids live in the query on
+    these CMSs), plus robots.txt everywhere and an RSS feed of every article at
+    ``feed_path``. ``extra`` maps (host, path?query) to a page served as text/html."""
+
+    family: str
+    feed_path: str = "/rss/allArticle.xml"
+    extra: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        import json
+
+        folder = FAKE_SITES / self.family
+        self.expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+        self.pages: dict[tuple[str, str], str] = {}
+        for group, entries in (("articles", self.expected["pages"]), ("not_articles", self.expected.get("not_articles", []))):
+            for entry in entries:
+                raw = (folder / group / entry["file"]).read_text(encoding="utf-8")
+                self.pages[(urlsplit(entry["base_url"]).netloc, entry["path"])] = raw.replace("{{BASE_URL}}", entry["base_url"])
+
+    @property
+    def hosts(self) -> set[str]:
+        return {host for host, _ in self.pages}
+
+    def article_urls(self) -> list[str]:
+        return [entry["url"].replace("{{BASE_URL}}", entry["base_url"]) for entry in self.expected["pages"]]
+
+    def feed(self, extra_urls: list[str]) -> str:
+        items = "".join(f"<item><title>x</title><link>{html.escape(u)}</link></item>" for u in self.article_urls() + extra_urls)
+        return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>f</title>{items}</channel></rss>'
+
+    def route_request(self, host: str, target: str) -> tuple[int, dict[str, str], bytes]:
+        html_type = {"Content-Type": "text/html; charset=UTF-8"}
+        parts = urlsplit(target)
+        path_qs = unquote(parts.path) + (f"?{parts.query}" if parts.query else "")
+        if parts.path == "/robots.txt":
+            return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"
+        if parts.path == self.feed_path:
+            extra = [f"https://{h}{p}" for h, p in self.extra]
+            return 200, {"Content-Type": "application/rss+xml; charset=UTF-8"}, self.feed(extra).encode()
+        page = self.extra.get((host, path_qs)) or self.pages.get((host, path_qs))
+        if page is None:
+            return 404, html_type, b"<html><body>not found</body></html>"
+        return 200, html_type, page.encode("utf-8")
