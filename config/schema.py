@@ -92,10 +92,31 @@ class UrlRules(_Strict):
         return values
 
 
+#: CMS families the extractor knows (crawler/extract/families/); a test keeps them in step
+FAMILIES = ("generic", "wordpress", "ndsoft", "naver")
+#: fields a site may give its own CSS selector for (crawler/extract/profile.py)
+SELECTOR_FIELDS = ("title", "subtitle", "summary", "body", "byline", "published", "modified", "section", "tags", "related")
+
+
 class ExtractConfig(_Strict):
     family: str = "generic"
     selectors: dict[str, str] = Field(default_factory=dict)
     remove: tuple[str, ...] = ()
+
+    @field_validator("family")
+    @classmethod
+    def _family(cls, value: str) -> str:
+        if value not in FAMILIES:
+            raise ValueError(f"unknown family {value!r} (known: {', '.join(FAMILIES)})")
+        return value
+
+    @field_validator("selectors")
+    @classmethod
+    def _selector_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(SELECTOR_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown selector field {unknown[0]!r} (known: {', '.join(SELECTOR_FIELDS)})")
+        return value
 
 
 class CrawlConfig(_Strict):

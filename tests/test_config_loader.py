@@ -42,6 +42,8 @@ def test_packaged_config_loads() -> None:
         (lambda t: t.replace('url = "https://www.tech42.co.kr/feed"', 'url = "file:///etc/passwd"'), "sources.0.url: must be an http(s) URL"),
         (lambda t: t.replace("time_limit = \"30m\"", "time_limit = \"30m\"\nmax_articles = -1"), "crawl.max_articles: Input should be greater than or equal to 0"),
         (lambda t: t.replace("[[sources]]", "[[sources]", 1), "not valid TOML"),
+        (lambda t: t.replace('family = "wordpress"', 'family = "wordpres"'), "extract.family: unknown family 'wordpres'"),
+        (lambda t: t.replace('family = "wordpress"', 'family = "wordpress"\nselectors = { bdy = "div.x" }'), "extract.selectors: unknown selector field 'bdy'"),
     ],
 )
 def test_invalid_site_file_is_one_clear_line(tmp_path: Path, mutate, expected: str | None) -> None:
@@ -75,3 +77,17 @@ def test_missing_config_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("30m", 1800), ("2h", 7200), ("1d", 86400), ("500ms", 0.5), (5, 5)])
 def test_durations(text, seconds) -> None:
     assert parse_duration(text) == seconds
+
+
+def test_config_knows_what_the_extractor_knows() -> None:
+    from config.schema import FAMILIES, SELECTOR_FIELDS
+    from crawler.extract import profile
+    from crawler.extract.families import registry
+
+    assert set(FAMILIES) == set(registry())
+    assert tuple(SELECTOR_FIELDS) == tuple(profile.SELECTOR_FIELDS)
+
+
+def test_every_packaged_site_loads_and_names_a_known_family() -> None:
+    app = load_config()
+    assert {"tech42", "aitimes", "naver_it"} <= set(app.sites)
