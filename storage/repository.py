@@ -157,6 +157,8 @@ class Repository:
 
     def _upsert_batch(self, batch: list[_Prepared]) -> list[Outcome]:
         with self._write() as conn:
+            if len(batch) > 1 and _all_plainly_new(conn, batch):
+                return _insert_all_new(conn, batch)
             return [_upsert_in(conn, *item) for item in batch]
 
     def known_url_keys(self, site: str) -> set[str]:
@@ -432,6 +434,51 @@ _INSERT_NEW = {
     name: dialect.insert(_ARTICLES).on_conflict_do_nothing(index_elements=["url_key"]).returning(_ARTICLES.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
+_INSERT_MANY = {
+    name: dialect.insert(_ARTICLES).on_conflict_do_nothing(index_elements=["url_key"]).returning(_ARTICLES.c.url_key)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_KEYS_STORED = select(_ARTICLES.c.url_key).where(_ARTICLES.c.url_key.in_(bindparam("b_keys", expanding=True)))
+_DIGESTS_STORED = select(_ARTICLES.c.site, _ARTICLES.c.content_hash).where(
+    _ARTICLES.c.content_hash.in_(bindparam("b_digests", expanding=True))
+)
+
+
+def _all_plainly_new(conn: Connection, batch: list[_Prepared]) -> bool:
+    """Whether every article of ``batch`` would be ``"new"`` one by one: a URL key neither
+    stored nor repeated in the batch, content that matches no stored or earlier article
+    of its site. Then one multi-row INSERT does what the per-article path would."""
+    keys = [key for _, key, _, _ in batch]
+    if len(set(keys)) != len(keys):
+        return False
+    digests = [(values["site"], digest) for values, _, digest, may_duplicate in batch if may_duplicate]
+    if len(set(digests)) != len(digests):
+        return False
+    if conn.execute(_KEYS_STORED, {"b_keys": keys}).first() is not None:
+        return False
+    if digests:
+        wanted = set(digests)
+        stored = conn.execute(_DIGESTS_STORED, {"b_digests": sorted({d for _, d in digests})})
+        if any((row.site, row.content_hash) in wanted for row in stored):
+            return False
+    return True
+
+
+def _insert_all_new(conn: Connection, batch: list[_Prepared]) -> list[Outcome]:
+    now = _utcnow()
+    rows = [
+        {**values, "url_key": key, "content_hash": digest, "duplicate_of_id": None, "revision": 1,
+         "first_seen_at": now, "last_seen_at": now, "updated_at": now}
+        for values, key, digest, _ in batch
+    ]
+    try:
+        insert = _INSERT_MANY[conn.dialect.name]
+    except KeyError:
+        raise NotImplementedError(f"no upsert for dialect {conn.dialect.name!r}") from None
+    inserted = {row.url_key for row in conn.execute(insert, rows)}
+    # A key missing here was inserted by another process since the check (PostgreSQL;
+    # SQLite's BEGIN IMMEDIATE excludes that): compare against its row like a re-crawl.
+    return [NEW if item[1] in inserted else _upsert_in(conn, *item) for item in batch]
 
 
 def _upsert_in(
