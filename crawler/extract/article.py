@@ -95,14 +95,15 @@ def build_article(html: str, url: str, profile: ExtractProfile, now: datetime, *
     provenance: dict[str, str] = {}
 
     related_selectors = tuple(s for s in (profile.selectors.get("related"),) if s) + family.related
-    body_el, _ = find_body(root, tuple(s for s in (profile.selectors.get("body"),) if s) + family.body)
+    found = find_body(root, tuple(s for s in (profile.selectors.get("body"),) if s) + family.body)
+    body_el = found[0]
     related = find_related(page, related_selectors, body_el)
     title, layer = extract_title(page, family)
     if layer:
         provenance["title"] = layer
     deck_el, subtitle, deck_layer = extract_deck(page, family, body_el, title)
     consumed = set(related.nodes) | ({deck_el} if deck_el is not None else set())
-    body = extract_body(page, family, consumed, title)
+    body = extract_body(page, family, consumed, title, found)
     cleaned, body_el, body_text = body.cleaned, body.element, body.text
     provenance["body"] = body.layer
 

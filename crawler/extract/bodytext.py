@@ -68,10 +68,12 @@ def _pruned_copy(page: Page, family: Family, consumed: set[HtmlElement]) -> Html
         drop.update(select(page.root, selector))
     paths = [tree.getpath(node) for node in drop]
     copy = deepcopy(page.root)
-    for path in paths:
-        for node in copy.getroottree().xpath(path):
-            if node.getparent() is not None:
-                node.drop_tree()
+    # Resolve every path before dropping anything: positional paths (div[3]) shift once a
+    # sibling is gone, which made the result depend on the set's iteration order.
+    nodes = [node for path in paths for node in copy.getroottree().xpath(path)]
+    for node in nodes:
+        if node.getparent() is not None:
+            node.drop_tree()
     return copy
 
 
@@ -93,10 +95,19 @@ def _trafilatura(page: Page, family: Family, consumed: set[HtmlElement], title: 
     return clean_blocks(blocks, same_site=page.same_site, title=title)
 
 
-def extract_body(page: Page, family: Family, consumed: set[HtmlElement], title: str | None = None) -> Body:
-    """Find and clean the body of ``page`` (``consumed`` nodes, e.g. related blocks, are skipped)."""
+def extract_body(
+    page: Page,
+    family: Family,
+    consumed: set[HtmlElement],
+    title: str | None = None,
+    found: tuple[HtmlElement | None, str] | None = None,
+) -> Body:
+    """Find and clean the body of ``page`` (``consumed`` nodes, e.g. related blocks, are skipped).
+
+    ``found`` is :func:`find_body`'s answer for this page when the caller already has it.
+    """
     own = tuple(s for s in (page.profile.selectors.get("body"),) if s)
-    element, how = find_body(page.root, own + family.body)
+    element, how = found if found is not None else find_body(page.root, own + family.body)
     layer = "selector" if own and how == f"selector:{own[0]}" else ("family" if how.startswith("selector") else how)
     body = Body(_walk(page, family, element, consumed, title) if element is not None else CleanBody(), element, layer)
     if layer not in ("density", "page") and len(body.text) >= MIN_BODY_CHARS:

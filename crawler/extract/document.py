@@ -14,6 +14,10 @@ from crawler.extract.errors import ExtractionError, NotAnArticle
 from crawler.normalize.text import clean_line
 
 HtmlElement = lxml.html.HtmlElement
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Not text: never read for titles, bodies or bylines.
@@ -30,6 +34,9 @@ def parse_html(text: str) -> HtmlElement:
     if not text.strip():
         raise NotAnArticle("empty-page")
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    # lxml.html's own lookup calls back into Python for every element proxy (to hand out
+    # form-element subclasses nobody here uses); a C-level default lookup skips that.
+    parser.set_element_class_lookup(_LOOKUP)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -50,7 +57,41 @@ def compile_css(selector: str) -> CSSSelector:
 
 def select(root: HtmlElement, selector: str) -> list[HtmlElement]:
     """Elements under ``root`` matching the CSS ``selector``, in document order."""
+    needs = _needs(selector)
+    if needs is not None and not _document_may_match(root, needs):
+        return []
     return [el for el in compile_css(selector)(root) if isinstance(el.tag, str)]
+
+
+# Most selectors a family tries (every theme's sub-title class, every share plugin) are
+# absent from a given page, and each one is an XPath walk over the whole document. A
+# selector that is a plain conjunction needs its class/id strings to occur somewhere in
+# the document; one scan of the document's class and id attributes answers that for all.
+_CLASS_PART = re.compile(r"contains\(@class, '([^']+)'\)")
+_ID_PART = re.compile(r"@id = '([^']+)'|contains\(@id, '([^']+)'\)")
+_CLASSES = etree.XPath("//@class", smart_strings=False)
+_IDS = etree.XPath("//@id", smart_strings=False)
+_last_index: tuple[HtmlElement | None, str, str] = (None, "", "")
+
+
+@lru_cache(maxsize=512)
+def _needs(selector: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(class substrings, id substrings) every match requires; None when that cannot be read off."""
+    path = compile_css(selector).path
+    if " | " in path or "not(" in path or " or " in path:
+        return None
+    classes = tuple(_CLASS_PART.findall(path))
+    ids = tuple(a or b for a, b in _ID_PART.findall(path))
+    return (classes, ids) if classes or ids else None
+
+
+def _document_may_match(root: HtmlElement, needs: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
+    global _last_index
+    doc = root.getroottree().getroot()
+    if _last_index[0] is not doc:
+        _last_index = (doc, "\x00".join(_CLASSES(doc)), "\x00".join(_IDS(doc)))
+    _, classes, ids = _last_index
+    return all(c in classes for c in needs[0]) and all(i in ids for i in needs[1])
 
 
 def select_first(root: HtmlElement, selectors: tuple[str, ...] | list[str]) -> list[HtmlElement]:
@@ -138,7 +179,8 @@ def text_of_multiline(el: HtmlElement) -> str:
             parts.append("\n")
 
     walk(el)
-    return "\n".join(clean_line(line) for line in "".join(parts).split("\n") if clean_line(line))
+    cleaned = (clean_line(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in cleaned if line)
 
 
 _LINE_TAGS = frozenset({

@@ -11,6 +11,8 @@ import html
 import re
 from copy import deepcopy
 
+from lxml import etree
+
 from crawler.extract.document import HtmlElement, class_tokens, lines_of, select, text_of, text_of_multiline
 from crawler.extract.families import Family
 from crawler.extract.page import Page
@@ -179,12 +181,13 @@ _MODIFIED_ATTR = re.compile(r"modif|updat|re-?deploy|edit|revis", re.I)
 _PUBLISHED_ATTR = re.compile(r"publish|deploy|regist|reg-?d|creat|input|pub-?date|article-?date|date-?time|datetime", re.I)
 
 
+_WITH_DATA_ATTR = etree.XPath("descendant-or-self::*[@*[starts-with(name(), 'data-')]]")
+
+
 def _attribute_dates(root: HtmlElement, kind: str) -> list[str]:
     """Dates in ``data-*`` attributes (``data-date-time``, ``data-deploy-dt``), by attribute name."""
     out: list[str] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in _WITH_DATA_ATTR(root):
         for attr, value in el.attrib.items():
             if not attr.startswith("data-") or not re.search(r"\d{4}", value or "") or len(value) > 40:
                 continue
@@ -243,6 +246,10 @@ def _pick_date(cands: list[tuple[str, str]], page: Page) -> tuple[ParsedDate | N
     return fallback
 
 
+def _has_time(picked: tuple[ParsedDate | None, str | None]) -> bool:
+    return picked[0] is not None and picked[0].has_time
+
+
 def _htmldate(page: Page) -> str | None:
     """htmldate's publication day, the last resort (it reads dates in text, URLs and scripts)."""
     try:
@@ -260,17 +267,22 @@ def extract_dates(
     page: Page, family: Family, scope: HtmlElement, title_el: HtmlElement | None
 ) -> tuple[tuple[ParsedDate | None, str | None], tuple[ParsedDate | None, str | None]]:
     """((published, layer), (modified, layer))."""
-    text_found = _text_dates(page, scope, title_el)
     pub_cands = _date_candidates(page, family, "published", scope)
     mod_cands = _date_candidates(page, family, "modified", scope)
-    if "published" in text_found:
-        pub_cands.append(text_found["published"])
-    if "modified" in text_found:
-        mod_cands.append(text_found["modified"])
     published = _pick_date(pub_cands, page)
+    modified = _pick_date(mod_cands, page)
+    # Text dates come last in each list, so they can only matter when the structured
+    # candidates gave no time of day; reading the article's text is skipped otherwise.
+    if not _has_time(published) or not _has_time(modified):
+        text_found = _text_dates(page, scope, title_el)
+        if "published" in text_found:
+            pub_cands.append(text_found["published"])
+            published = _pick_date(pub_cands, page)
+        if "modified" in text_found:
+            mod_cands.append(text_found["modified"])
+            modified = _pick_date(mod_cands, page)
     if published[0] is None and (found := _htmldate(page)):
         published = _pick_date([(found, "htmldate")], page)
-    modified = _pick_date(mod_cands, page)
     if published[0] and modified[0] and modified[0].value < published[0].value:
         modified = (None, None)
     return published, modified
