@@ -147,8 +147,14 @@ class Hang(BaseException):
     """Raised by the alarm: a BaseException, so no ``except Exception`` can swallow it."""
 
 
+_hangs: list[str] = []
+
+
 def _alarm(signum, frame) -> None:
-    raise Hang(f"extraction still running after {HANG_SECONDS} s")
+    # Remembered as well as raised: an exception raised while a gc callback or a
+    # __del__ runs is printed and swallowed by Python, and the hang would pass unseen.
+    _hangs.append(f"extraction still running after {HANG_SECONDS} s")
+    raise Hang(_hangs[-1])
 
 
 @pytest.mark.timeout(180)
@@ -161,13 +167,17 @@ def test_mutated_pages_raise_only_extraction_errors_and_never_hang(case, with_pr
     headers = {"Content-Type": content_type} if content_type else {}
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(HANG_SECONDS)
+    _hangs.clear()
     try:
         article = extract_article(body, page.url, profile=profile, headers=headers, fetched_at=FETCHED_AT)
     except ExtractionError:
-        return
+        article = None
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+    assert not _hangs, (page.name, _hangs)
+    if article is None:
+        return
     # Whatever comes out must be storable in SQLite and PostgreSQL text columns:
     # UTF-8 encodable (no lone surrogates) and free of NUL.
     for value in _strings(article.to_dict()):
