@@ -42,6 +42,8 @@ class Page:
         self.jsonld = JsonLd(root)
         self.hosts = {host_of(url)} | {host_of("//" + d) for d in profile.domains if d}
         self.hosts.discard("")
+        # Related blocks and bodies resolve the same hrefs many times; safe_url_string is slow.
+        self._absolute: dict[str, str | None] = {}
 
     def _read_metas(self) -> dict[str, list[str]]:
         metas: dict[str, list[str]] = defaultdict(list)
@@ -71,6 +73,13 @@ class Page:
         """Absolute, percent-encoded URL for ``href`` (None for fragments, mailto:, javascript:)."""
         if not href:
             return None
+        try:
+            return self._absolute[href]
+        except KeyError:
+            url = self._absolute[href] = self._make_absolute(href)
+            return url
+
+    def _make_absolute(self, href: str) -> str | None:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.extract.document import HtmlElement, text_of
 from crawler.extract.fields import in_furniture
 from crawler.extract.jsonld import ARTICLE_TYPES, types_of
@@ -60,20 +62,42 @@ class PageSignals:
         return self.card_chars / max(self.card_chars + self.prose_chars, 1)
 
 
+_LINKS = etree.XPath("//a[@href]")
+_RICH = etree.XPath("//img | //h2 | //h3 | //h4 | //h5 | //h6")
+
+
+def _strict_ancestors(elements: list[HtmlElement]) -> set[HtmlElement]:
+    out: set[HtmlElement] = set()
+    for el in elements:
+        node = el.getparent()
+        while node is not None and node not in out:
+            out.add(node)
+            node = node.getparent()
+    return out
+
+
 def _card_items(root: HtmlElement) -> list[HtmlElement]:
     """Top-level repeated siblings that each carry a link plus an image, heading or long anchor."""
     items: set[HtmlElement] = set()
+    # Which elements hold a link / an image or heading, from the links and images up:
+    # asking every child with find() walked each subtree once per ancestor.
+    holds_link = _strict_ancestors(_LINKS(root))
+    holds_rich = _strict_ancestors(_RICH(root))
     for parent in root.iter():
-        if not isinstance(parent.tag, str) or parent.tag in ("script", "style", "head", "select"):
+        # A group needs four distinct links, so four children at least.
+        if len(parent) < 4 or not isinstance(parent.tag, str) or parent.tag in ("script", "style", "head", "select"):
             continue
         groups: dict[tuple[str, str], list[tuple[HtmlElement, str]]] = defaultdict(list)
         for child in parent:
             if not isinstance(child.tag, str):
                 continue
-            link = child if child.tag == "a" else child.find(".//a[@href]")
-            if link is None:
+            if child.tag == "a":
+                link = child
+            elif child in holds_link:
+                link = child.find(".//a[@href]")
+            else:
                 continue
-            rich = child.find(".//img") is not None or any(True for _ in child.iter("h2", "h3", "h4", "h5", "h6"))
+            rich = child in holds_rich or child.tag in ("h2", "h3", "h4", "h5", "h6")
             if not rich and len(text_of(link)) < 25:
                 continue
             groups[(child.tag, child.get("class") or "")].append((child, link.get("href") or ""))

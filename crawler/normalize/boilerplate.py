@@ -9,6 +9,7 @@ are removed from the line and the speech is kept.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crawler.normalize.dates import is_date_line
 from crawler.normalize.text import clean_line
@@ -68,6 +69,8 @@ def is_share_line(line: str) -> bool:
     return bool(words) and all(w in _SHARE_WORDS for w in words)
 
 
+# Pure and asked for the same lines again (the trafilatura fallback re-reads the walk's lines).
+@lru_cache(maxsize=4096)
 def is_copyright_line(line: str) -> bool:
     """True for a copyright / no-redistribution notice."""
     line = clean_line(line)
@@ -76,6 +79,8 @@ def is_copyright_line(line: str) -> bool:
     return bool(_COPYRIGHT.search(line) or (_COPYRIGHT_START.match(line) and len(line) < 120))
 
 
+# Pure and asked for the same lines again (the trafilatura fallback re-reads the walk's lines).
+@lru_cache(maxsize=4096)
 def classify_line(line: str, *, has_link: bool = False) -> str | None:
     """Why ``line`` is boilerplate, or None when it is article text.
 

@@ -7,6 +7,7 @@ the credit becomes a separate value, and neither belongs in the body.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crawler.normalize.text import clean_line
 
@@ -101,6 +102,8 @@ def has_credit(text: str, *, near_image: bool = False) -> bool:
     return bool(m) and not _PARTICLE_END.search(m.group(1) or m.group(2))
 
 
+# Pure and asked for the same lines again (the trafilatura fallback re-reads the walk's lines).
+@lru_cache(maxsize=4096)
 def is_caption_line(text: str, *, near_image: bool = False) -> bool:
     """True for a short line that reads as a photo caption (description + credit)."""
     text = clean_line(text)

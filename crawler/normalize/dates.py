@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from crawler.normalize.text import clean_line
@@ -228,6 +229,8 @@ def same_day(a: datetime, b: date) -> bool:
     return a.date() == b
 
 
+# Pure and asked for the same lines again (the trafilatura fallback re-reads the walk's lines).
+@lru_cache(maxsize=4096)
 def is_date_line(text: str) -> bool:
     """True for a line that only prints times (``입력 2020.08.27 20:27``, ``October 9, 2025``)."""
     line = clean_line(text)

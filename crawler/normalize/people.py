@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.normalize.text import clean_line
 
@@ -235,6 +236,8 @@ def _attach_emails(people: list[tuple[int, Byline]], emails: list[tuple[int, str
     return [Byline(p.name, assigned.get(i), p.role) for i, p in enumerate(result)]
 
 
+# Pure and asked for the same lines again (the trafilatura fallback re-reads the walk's lines).
+@lru_cache(maxsize=4096)
 def is_byline_line(text: str) -> bool:
     """True when a whole body line is a byline (names, roles, emails, datelines only).
 
