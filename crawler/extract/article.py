@@ -28,6 +28,7 @@ from crawler.extract.fields import (
     extract_section,
     extract_tags,
     extract_title,
+    guess_published,
 )
 from crawler.extract.gate import check_article
 from crawler.extract.page import Page, host_of
@@ -108,7 +109,10 @@ def build_article(html: str, url: str, profile: ExtractProfile, now: datetime, *
     provenance["body"] = body.layer
 
     scope = _scope(body_el, root)
-    (published, pub_layer), (modified, mod_layer) = extract_dates(page, family, scope, _title_element(root, title))
+    # htmldate's guess is left until the page has passed the gate: the gate scores a guessed
+    # date as no date, and guessing costs more than the rest of a refused page.
+    (published, pub_layer), (modified, mod_layer) = extract_dates(page, family, scope, _title_element(root, title),
+                                                                  guess=not gate)
     reporters, rep_layer = extract_reporters(page, family, scope, cleaned.bylines)
     section, sec_layer = extract_section(page, family, scope)
     tags, tag_layer = extract_tags(page, family, scope)
@@ -137,6 +141,13 @@ def build_article(html: str, url: str, profile: ExtractProfile, now: datetime, *
     if related_links:
         provenance["related_links"] = "dom" if related.links else "text"
 
+    if gate:
+        check_article(page, title=title, body=body_text, body_el=body_el, date_layer=pub_layer if published else None,
+                      has_author=rep_layer not in (None, "text"), image_count=len(images), body_layer=body.layer)
+        if published is None:
+            (published, pub_layer), (modified, mod_layer) = guess_published(
+                page, (published, pub_layer), (modified, mod_layer)
+            )
     for name, value in (("published_at", pub_layer), ("modified_at", mod_layer), ("reporters", rep_layer),
                         ("section", sec_layer), ("tags", tag_layer), ("language", lang_layer)):
         if value:
@@ -145,9 +156,6 @@ def build_article(html: str, url: str, profile: ExtractProfile, now: datetime, *
     if canonical:
         provenance["canonical_url"] = "link"
 
-    if gate:
-        check_article(page, title=title, body=body_text, body_el=body_el, date_layer=pub_layer if published else None,
-                      has_author=rep_layer not in (None, "text"), image_count=len(images), body_layer=body.layer)
     extractor = family.name + ("+trafilatura" if body.layer == "trafilatura" else "")
     return Article(
         url=url,

@@ -263,10 +263,17 @@ def _htmldate(page: Page) -> str | None:
         return None
 
 
+Picked = tuple[ParsedDate | None, str | None]
+
+
 def extract_dates(
-    page: Page, family: Family, scope: HtmlElement, title_el: HtmlElement | None
-) -> tuple[tuple[ParsedDate | None, str | None], tuple[ParsedDate | None, str | None]]:
-    """((published, layer), (modified, layer))."""
+    page: Page, family: Family, scope: HtmlElement, title_el: HtmlElement | None, *, guess: bool = True
+) -> tuple[Picked, Picked]:
+    """((published, layer), (modified, layer)).
+
+    ``guess=False`` leaves out htmldate's guess (see :func:`guess_published`), so that a
+    caller can refuse a non-article before paying for it.
+    """
     pub_cands = _date_candidates(page, family, "published", scope)
     mod_cands = _date_candidates(page, family, "modified", scope)
     published = _pick_date(pub_cands, page)
@@ -281,8 +288,19 @@ def extract_dates(
         if "modified" in text_found:
             mod_cands.append(text_found["modified"])
             modified = _pick_date(mod_cands, page)
+    if guess:
+        return guess_published(page, published, modified)
+    return _consistent(published, modified)
+
+
+def guess_published(page: Page, published: Picked, modified: Picked) -> tuple[Picked, Picked]:
+    """When no publication time was found: htmldate's guess, the last resort (slow)."""
     if published[0] is None and (found := _htmldate(page)):
         published = _pick_date([(found, "htmldate")], page)
+    return _consistent(published, modified)
+
+
+def _consistent(published: Picked, modified: Picked) -> tuple[Picked, Picked]:
     if published[0] and modified[0] and modified[0].value < published[0].value:
         modified = (None, None)
     return published, modified
