@@ -179,7 +179,7 @@ def text_of_multiline(el: HtmlElement) -> str:
             parts.append("\n")
 
     walk(el)
-    cleaned = (clean_line(line) for line in "".join(parts).split("\n"))
+    cleaned = (clean_line(line) for line in "".join(parts).split("\n") if line)
     return "\n".join(line for line in cleaned if line)
 
 

@@ -181,6 +181,7 @@ _MODIFIED_ATTR = re.compile(r"modif|updat|re-?deploy|edit|revis", re.I)
 _PUBLISHED_ATTR = re.compile(r"publish|deploy|regist|reg-?d|creat|input|pub-?date|article-?date|date-?time|datetime", re.I)
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _WITH_DATA_ATTR = etree.XPath("descendant-or-self::*[@*[starts-with(name(), 'data-')]]")
 
 
@@ -189,7 +190,7 @@ def _attribute_dates(root: HtmlElement, kind: str) -> list[str]:
     out: list[str] = []
     for el in _WITH_DATA_ATTR(root):
         for attr, value in el.attrib.items():
-            if not attr.startswith("data-") or not re.search(r"\d{4}", value or "") or len(value) > 40:
+            if not attr.startswith("data-") or len(value) > 40 or not _FOUR_DIGITS.search(value):
                 continue
             modified = bool(_MODIFIED_ATTR.search(attr))
             if (kind == "modified") == modified and (modified or _PUBLISHED_ATTR.search(attr)):

@@ -63,6 +63,7 @@ class PageSignals:
 
 
 _LINKS = etree.XPath("//a[@href]")
+_FOUR_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= 4]")
 _RICH = etree.XPath("//img | //h2 | //h3 | //h4 | //h5 | //h6")
 
 
@@ -83,9 +84,8 @@ def _card_items(root: HtmlElement) -> list[HtmlElement]:
     # asking every child with find() walked each subtree once per ancestor.
     holds_link = _strict_ancestors(_LINKS(root))
     holds_rich = _strict_ancestors(_RICH(root))
-    for parent in root.iter():
-        # A group needs four distinct links, so four children at least.
-        if len(parent) < 4 or not isinstance(parent.tag, str) or parent.tag in ("script", "style", "head", "select"):
+    for parent in _FOUR_CHILDREN(root):  # a group needs four distinct links, so four children
+        if parent.tag in ("script", "style", "head", "select"):
             continue
         groups: dict[tuple[str, str], list[tuple[HtmlElement, str]]] = defaultdict(list)
         for child in parent:

@@ -43,6 +43,10 @@ _EN_CREDIT = re.compile(
     re.I,
 )
 
+# Each of the end-anchored credit patterns needs one of these characters (or 제공); most
+# body lines have none, and the patterns cost a try at every position of the line.
+_CREDIT_MARK = re.compile(r"[)\]】〕>〉/|:ⓒ©]")
+
 
 def _tidy_credit(credit: str) -> str | None:
     credit = clean_line(credit).strip(" .,/|=")
@@ -92,8 +96,10 @@ def has_credit(text: str, *, near_image: bool = False) -> bool:
         return False
     if near_image and _AGENCY_END.search(text):
         return True
-    if any(p.search(text) for p in (_BRACKETED_END, _PROVIDED_BRACKET, _BRACKET_AGENCY_END, _SLASH_END, _EN_CREDIT,
-                                     _COPYRIGHT_END)):
+    if (_CREDIT_MARK.search(text) or "제공" in text) and any(
+        p.search(text)
+        for p in (_BRACKETED_END, _PROVIDED_BRACKET, _BRACKET_AGENCY_END, _SLASH_END, _EN_CREDIT, _COPYRIGHT_END)
+    ):
         return True
     if _BRACKETED_START.match(text) or _PLAIN_START.match(text):
         return True
