@@ -27,12 +27,14 @@ _FURNITURE_WORDS = re.compile(
 # both alternatives at every character.
 _SENTENCE_END = re.compile(r"\.(?:(?<=다\.)|(?=\s))")
 
+_INLINE_TAGS = frozenset({"br", "a", "b", "strong", "em", "i", "span", "font", "u", "sup", "sub", "mark", "small", "q", "cite"})
+
 
 def _own_text(el: HtmlElement) -> str:
     """Text directly inside ``el`` (its own text and inline children), not nested blocks."""
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag.lower() in ("br", "a", "b", "strong", "em", "i", "span", "font", "u", "sup", "sub", "mark", "small", "q", "cite"):
+        if isinstance(child.tag, str) and child.tag.lower() in _INLINE_TAGS:
             parts.append(text_of(child))
         parts.append(child.tail or "")
     return clean_line(" ".join(parts))
