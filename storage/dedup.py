@@ -42,9 +42,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 # A crawl asks for the key of one URL several times (discovery, frontier, storage), and
-# canonicalize_url takes ~90 µs on a long percent-encoded Korean permalink. 8,192 recent
-# URLs cover a crawl's queue and cost a few MB.
-@functools.lru_cache(maxsize=8192)
+# canonicalize_url takes ~90 µs on a long percent-encoded Korean permalink. 4,096 recent
+# URLs cover a crawl's queue (one child sitemap's articles) for ~2 MB.
+@functools.lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
     """Return the key under which an article URL is stored (``articles.url_key``).
 

@@ -69,7 +69,10 @@ class SiteSpider(scrapy.Spider):
         #: re-fetch everything discovered, stored or not (after an extractor change)
         self.refresh = refresh
         self.frontier: CrawlFrontier | None = None
-        self._scheduled: set[str] = set()
+        #: hash() of the URL key of every article scheduled in this crawl: 8-byte ints
+        #: instead of ~200-character keys keep this set (one entry per article) small; a
+        #: collision (~1e-8 odds at a million articles) only defers one to the next crawl
+        self._scheduled: set[int] = set()
         self._new_scheduled = 0
         #: child sitemaps still to request, one at a time (see _next_sitemap)
         self._sitemaps_waiting: list[str] = []
@@ -93,7 +96,7 @@ class SiteSpider(scrapy.Spider):
                     continue
             yield self._source_request(source.kind, url, page=1, max_pages=source.max_pages)
         for url in self.frontier.rechecks:
-            self._scheduled.add(safe_key(url))
+            self._scheduled.add(hash(safe_key(url)))
             self._count("articles/recheck")
             yield self._article_request(url, "recheck", dont_filter=True)
 
@@ -193,9 +196,9 @@ class SiteSpider(scrapy.Spider):
             if not self.links.is_article(link.url):
                 continue
             key = safe_key(link.url)
-            if key is None or key in self._scheduled:
+            if key is None or hash(key) in self._scheduled:
                 continue
-            self._scheduled.add(key)
+            self._scheduled.add(hash(key))
             if not self.refresh and not self.frontier.should_fetch_article(link.url):
                 self._count("links/skipped_known" if self.frontier.is_stored(link.url) else "links/skipped_failing")
                 continue
