@@ -6,8 +6,10 @@ crawl; ``newscrawl crawl --all`` and the daemon start one child process per site
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 
@@ -67,9 +69,18 @@ def run_crawl(settings: Settings, site: SiteConfig, *, max_articles: int = 0,
     """Crawl until done; (exit code, Scrapy finish reason)."""
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)
+    crawler.signals.connect(_freeze_heap, signal=signals.spider_opened)
     process.crawl(crawler, site=site, max_articles=max_articles, backfill=backfill,
                   refresh=refresh)
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     ok = reason in ("finished", "closespider_itemcount", "closespider_timeout")
     return (EXIT_OK if ok else EXIT_CRAWL_FAILED), reason
+
+
+def _freeze_heap() -> None:
+    # Extraction allocates enough to run the cyclic GC a few times per article, and each
+    # full collection walked every object Scrapy, lxml and our modules had created at
+    # start-up (~10 % of a crawl's CPU). Frozen, they are no longer traversed.
+    gc.collect()
+    gc.freeze()
