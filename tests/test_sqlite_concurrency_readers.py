@@ -62,7 +62,7 @@ def _reader(db: str, crawl: subprocess.Popen, reads: Reads, started: threading.E
 
 def test_twenty_readers_during_a_crawl(tmp_path: Path) -> None:
     # Slow enough that twenty reader processes, starting on two cores, overlap the crawl.
-    site = generated_site(BASE, ARTICLES, delay=0.4)
+    site = generated_site(BASE, ARTICLES, delay=0.8)
     db_path = tmp_path / "busy.db"
     db = f"sqlite:///{db_path}"
     reads = Reads()
