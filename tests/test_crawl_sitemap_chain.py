@@ -4,6 +4,7 @@ child that fails does not stop the ones after it. Real crawls over loopback."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def test_next_child_sitemap_waits_for_the_previous_ones_articles(tmp_path: Path)
     children = [i for i, (_, path) in enumerate(log) if path.startswith("/post-sitemap")]
     assert len(children) == 3
     # Newest child first; the feed and front page already gave ~20 of its articles.
-    gaps = [sum(1 for kind, _ in log[a:b] if kind == "article") for a, b in zip(children, children[1:], strict=False)]
+    gaps = [sum(1 for kind, _ in log[a:b] if kind == "article") for a, b in pairwise(children)]
     assert gaps[0] >= 40 - 20 - 4
     assert gaps[1] >= 40 - 4
 
