@@ -276,8 +276,8 @@ def extract(source: str, page_url: str | None, site_id: str | None, config_path:
     """
     from crawler.extract import extract_article
     from crawler.extract.errors import ExtractionError, NotAnArticle
-    from crawler.extract.profile import ExtractProfile
     from crawler.linkfilter import LinkFilter
+    from crawler.siteprofile import extract_profile
 
     app = _load(config_path)
     headers: dict[str, str] = {}
@@ -306,9 +306,7 @@ def extract(source: str, page_url: str | None, site_id: str | None, config_path:
     )
     profile = None
     if site is not None:
-        profile = ExtractProfile(site=site.id, family=site.extract.family, timezone=site.timezone,
-                                 language=site.language, domains=tuple(site.domains),
-                                 selectors=dict(site.extract.selectors), remove=tuple(site.extract.remove))
+        profile = extract_profile(site)
     try:
         article = extract_article(body, page_url, profile=profile, headers=headers, fetched_at=datetime.now(UTC))
     except NotAnArticle as exc:

@@ -25,9 +25,9 @@ from config.schema import parse_duration
 from crawler.extract import extract_article
 from crawler.extract.charset import decode_html
 from crawler.extract.errors import ExtractionError, NotAnArticle
-from crawler.extract.profile import ExtractProfile
 from crawler.frontier import CrawlFrontier, safe_key
 from crawler.linkfilter import LinkFilter
+from crawler.siteprofile import extract_profile
 from crawler.sources import DiscoveredLink
 from crawler.sources.feed import parse_feed
 from crawler.sources.listing import parse_listing
@@ -55,15 +55,7 @@ class SiteSpider(scrapy.Spider):
         self.site = site
         self.allowed_domains = list(site.domains)
         self.links = LinkFilter(site.domains, site.urls.allow, site.urls.deny)
-        self.profile = ExtractProfile(
-            site=site.id,
-            family=site.extract.family,
-            timezone=site.timezone,
-            language=site.language,
-            domains=tuple(site.domains),
-            selectors=dict(site.extract.selectors),
-            remove=tuple(site.extract.remove),
-        )
+        self.profile = extract_profile(site)
         self.max_articles = max_articles or site.crawl.max_articles
         self.backfill = backfill
         #: re-fetch everything discovered, stored or not (after an extractor change)
