@@ -124,7 +124,8 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site: Mapped[str] = mapped_column(String)
-    url: Mapped[str] = mapped_column(Text)
+    # Indexed for Repository.get_article's fallback to the exact fetched URL (migration 0003).
+    url: Mapped[str] = mapped_column(Text, index=True)
     url_key: Mapped[str] = mapped_column(Text, unique=True)
     canonical_url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)

@@ -22,7 +22,7 @@ def test_upgrade_creates_tables_and_views_at_head(db_url: str) -> None:
     assert migrate.current(db_url) is None
     assert not migrate.is_at_head(db_url)
     migrate.upgrade(db_url)
-    assert migrate.current(db_url) == migrate.head() == "0002"
+    assert migrate.current(db_url) == migrate.head() == "0003"
     assert migrate.is_at_head(db_url)
     tables, views = schema(db_url)
     assert tables == set(Base.metadata.tables) | {"alembic_version"}
