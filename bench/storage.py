@@ -290,12 +290,14 @@ def latencies(url: str, stored: int, samples: int) -> dict[str, dict[str, float]
             assert repo.get_article(next(it)) is not None
 
         out["get_article(url), stored"] = _timed(hit, samples)
+        # A URL of a loaded site that was never stored: the url_key lookup misses and
+        # get_article falls back to WHERE url = … (an index search since migration 0003).
         misses = iter(article_url(rng.choice(SITES), 10**9 + n) for n in range(samples + 1))
 
         def miss() -> None:
             assert repo.get_article(next(misses)) is None
 
-        out["get_article(url), not stored"] = _timed(miss, max(5, samples // 10))
+        out["get_article(url), not stored"] = _timed(miss, samples)
     finally:
         engine.dispose()
     return out
@@ -327,7 +329,7 @@ def query_plan(url: str) -> list[str]:
             for label, sql, params in (
                 ("latest 50", LATEST_50, {"site": SITES[3], "limit": 50}),
                 ("by url_key", "SELECT id FROM articles WHERE url_key = :k", {"k": "site03.test/news/3/"}),
-                ("by url", "SELECT id FROM articles WHERE url = :u ORDER BY id LIMIT 1", {"u": "https://x.test/"}),
+                ("by url", "SELECT * FROM articles WHERE url = :u ORDER BY id LIMIT 1", {"u": "https://x.test/"}),
             ):
                 rows = conn.execute(text(explain + sql), params).all()
                 steps = [str(r[-1]) for r in rows]
@@ -372,7 +374,7 @@ def tables(results: list[dict[str, Any]], rows: int) -> tuple[list[str], list[st
                                   "met" if min(wall_share, cpu_share) >= 0.8 else "missed"])
         for label, lat in r["latency"].items():
             lat_rows.append([r["backend"], label, f"{lat['median']:.2f}", f"{lat['p95']:.2f}", f"{lat['max']:.2f}"])
-            if r["backend"] == "SQLite" and label in ("latest 50 of a site", "get_article(url), stored"):
+            if r["backend"] == "SQLite":
                 goal_rows.append([f"SQLite: {label} at {rows:,}", f"{lat['p95']:.2f} ms p95", "< 20 ms",
                                   "met" if lat["p95"] < 20 else "missed"])
         notes.append(f"{r['backend']}: bulk load of {rows:,} rows {r['load_s']:.0f} s, database {r['size_mb']:,.0f} MB. Plans — "
