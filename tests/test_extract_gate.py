@@ -91,3 +91,28 @@ def test_broadcast_markers_keep_the_speech():
               Block("text", "[기자] 데이터센터 지원이 핵심입니다.")]
     cleaned = clean_blocks(blocks, same_site=lambda url: True)
     assert cleaned.paragraphs == ["정부가 오늘 AI 육성 방안을 내놨습니다.", "데이터센터 지원이 핵심입니다."]
+
+
+def _verdicts(pages) -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    for p in pages:
+        try:
+            extract_article(p.body, p.url, profile=p.profile, headers={"Content-Type": "text/html"}, fetched_at=FETCHED)
+            out.append("article")
+        except NotAnArticle as exc:
+            out.append(exc.reason)
+    return out
+
+
+def test_metadata_shortcut_gives_the_full_scores_verdict(monkeypatch):
+    """The gate skips the page-wide DOM counts when no penalty they could bring would make
+    the score negative; on every page we have, the verdict is the one of the full count."""
+    from bench.extraction import fixture_pages, generated_pages, korean_corpus, wcxb_corpus
+    from crawler.extract import gate
+
+    pages = [*fixture_pages(family=True), *fixture_pages(family=False), *generated_pages(20, family=True),
+             *korean_corpus(), *wcxb_corpus(limit=60)]
+    shortcut = _verdicts(pages)
+    monkeypatch.setattr(gate, "_worst_dom_penalty", lambda **_: float("inf"))
+    assert _verdicts(pages) == shortcut
+    assert {"article", "listing-page"} <= set(shortcut)

@@ -18,10 +18,13 @@ import re
 from crawler.extract.document import HtmlElement
 from crawler.extract.errors import NotAnArticle
 from crawler.extract.page import Page
-from crawler.extract.signals import PageSignals, read_signals
+from crawler.extract.signals import PageSignals, dom_counts_at_most, read_page_facts, read_signals
 
 MIN_BODY_CHARS = 120
 _PLAYER = re.compile(r"youtube|vimeo|tv\.naver|kakao|player|video|dailymotion", re.I)
+# Body layers where the body sits where the site or its CMS puts articles: only card grids
+# inside that body count against the page.
+BODY_CARD_LAYERS = ("selector", "family", "script")
 _SLUG = re.compile(r"/[^/?#]*[^\W\d_]+(?:-[^\W_]+){2,}/?(?:$|[?#])")
 
 
@@ -47,7 +50,7 @@ def article_score(
     # The extracted body is prose even when the page sets it without <p> (Korean CMS bodies).
     prose = max(signals.prose_chars, body_chars - signals.body_card_chars)
     cards, card_chars = signals.cards, signals.card_chars
-    if body_layer in ("selector", "family", "script"):
+    if body_layer in BODY_CARD_LAYERS:
         # The body was found where the site or its CMS puts articles: teaser boxes elsewhere
         # on the page (most read, the outlet's other news) are furniture, not the content.
         cards, card_chars = signals.body_cards, signals.body_card_chars
@@ -65,6 +68,11 @@ def article_score(
     words = len(title.split())
     score -= 1.5 if words <= 2 else (0.5 if words <= 3 else 0)
     return score
+
+
+def _worst_dom_penalty(cards: int, headings: int, prices: int) -> float:
+    """The most :func:`article_score` can subtract for DOM counts no larger than these."""
+    return (6 if cards >= 6 else 0) + (2 if headings >= 6 else 0) + (3 if prices >= 50 else 2 if prices >= 20 else 0)
 
 
 def check_article(
@@ -90,6 +98,15 @@ def check_article(
         if image_count >= 3:
             raise NotAnArticle("gallery", f"{image_count} images, {len(body)} chars")
         raise NotAnArticle("no-body", f"{len(body)} chars of text")
+    # Most articles are accepted on metadata and URL alone: when even the largest penalty the
+    # DOM counts could bring leaves the score non-negative, the page-wide walks are skipped
+    # (they are a third of a family page's extraction time). Same verdict either way.
+    facts = read_page_facts(page, has_date=date_layer is not None, has_author=has_author)
+    floor = article_score(facts, body_chars=len(body), title=title, date_layer=date_layer, url=page.url,
+                          body_layer=body_layer)
+    bounds = dom_counts_at_most(page, facts, body_el, body_cards_only=body_layer in BODY_CARD_LAYERS)
+    if floor - _worst_dom_penalty(**bounds) >= 0:
+        return
     signals = read_signals(page, has_date=date_layer is not None, has_author=has_author, body_el=body_el)
     score = article_score(signals, body_chars=len(body), title=title, date_layer=date_layer, url=page.url,
                           body_layer=body_layer)

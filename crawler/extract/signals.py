@@ -7,6 +7,7 @@ prices, and the prose that sits outside cards. :mod:`crawler.extract.gate` weigh
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -120,31 +121,61 @@ def _prose_chars(root: HtmlElement, cards: set[HtmlElement]) -> int:
     return total
 
 
-def read_signals(page: Page, *, has_date: bool, has_author: bool, body_el: HtmlElement | None = None) -> PageSignals:
-    """Measure ``page``; ``has_date``/``has_author`` say whether metadata named a time and a person.
-
-    ``body_el`` is the element the body was read from; card text inside it is counted
-    separately so that a body which is itself a grid of teasers is not mistaken for prose.
-    """
-    root = page.root
+def read_page_facts(page: Page, *, has_date: bool, has_author: bool) -> PageSignals:
+    """The signals read off metadata and the URL alone; the DOM counts are left at zero."""
     types = {t for node in page.jsonld.nodes for t in types_of(node)}
     declared = page.jsonld.article is not None and bool(types_of(page.jsonld.article) & ARTICLE_TYPES)
     og_type = (page.meta("og:type") or "").lower()
     parts = urlsplit(page.url)
-    cards = _card_items(root)
-    headings = [h for h in root.iter("h2", "h3", "h4") if len(text_of(h)) > 10 and not in_furniture(h)]
-    linked = sum(1 for h in headings if h.find(".//a") is not None or (h.getparent() is not None and h.getparent().tag == "a"))
-    body = root.find("body")
-    in_body = [c for c in cards if body_el is not None and body_el in set(c.iterancestors())]
+    path = parts.path + ("?" + parts.query if parts.query else "")
     return PageSignals(
         declared_article=declared or og_type == "article",
         og_type=og_type,
         has_date=has_date,
         has_author=has_author,
         home=parts.path in ("", "/") and not _ARTICLE_PATH.search("/?" + parts.query),
-        listing_path=bool(_LISTING_PATH.search(parts.path + ("?" + parts.query if parts.query else ""))),
-        article_path=bool(_ARTICLE_PATH.search(parts.path + ("?" + parts.query if parts.query else ""))),
+        listing_path=bool(_LISTING_PATH.search(path)),
+        article_path=bool(_ARTICLE_PATH.search(path)),
         listing_schema=bool(types & LISTING_TYPES) and not declared,
+        cards=0, card_chars=0, prose_chars=0, linked_headings=0, headings=0, prices=0,
+    )
+
+
+_BODY_LINKS = etree.XPath("count(descendant-or-self::a[@href])")
+_HEADINGS = etree.XPath("count(//h2 | //h3 | //h4)")
+
+
+def dom_counts_at_most(page: Page, facts: PageSignals, body_el: HtmlElement | None, *, body_cards_only: bool) -> dict[str, int]:
+    """Upper bounds of the DOM counts the gate penalises, from two C-level counts.
+
+    Cards are disjoint subtrees that each hold a link, so a body holds no more cards than
+    links; there are no more qualifying headings than ``h2``–``h4`` elements. Prices count
+    only on pages that do not declare an article. A bound the gate cannot use is returned
+    as a large number.
+    """
+    many = 1 << 30
+    return {
+        "cards": (int(_BODY_LINKS(body_el)) if body_el is not None else 0) if body_cards_only else many,
+        "headings": int(_HEADINGS(page.root)),
+        "prices": 0 if facts.declared_article else many,
+    }
+
+
+def read_signals(page: Page, *, has_date: bool, has_author: bool, body_el: HtmlElement | None = None) -> PageSignals:
+    """Measure ``page``; ``has_date``/``has_author`` say whether metadata named a time and a person.
+
+    ``body_el`` is the element the body was read from; card text inside it is counted
+    separately so that a body which is itself a grid of teasers is not mistaken for prose.
+    """
+    facts = read_page_facts(page, has_date=has_date, has_author=has_author)
+    root = page.root
+    cards = _card_items(root)
+    headings = [h for h in root.iter("h2", "h3", "h4") if len(text_of(h)) > 10 and not in_furniture(h)]
+    linked = sum(1 for h in headings if h.find(".//a") is not None or (h.getparent() is not None and h.getparent().tag == "a"))
+    body = root.find("body")
+    in_body = [c for c in cards if body_el is not None and body_el in set(c.iterancestors())]
+    return dataclasses.replace(
+        facts,
         cards=len(cards),
         card_chars=sum(len(text_of(c)) for c in cards),
         prose_chars=_prose_chars(root, set(cards)),
