@@ -11,7 +11,7 @@ from lxml.cssselect import CSSSelector
 from cssselect import SelectorError
 
 from crawler.extract.errors import ExtractionError, NotAnArticle
-from crawler.normalize.text import clean_line
+from crawler.normalize.text import clean_line, clean_lines
 
 HtmlElement = lxml.html.HtmlElement
 _LOOKUP = etree.ElementDefaultClassLookup(
@@ -161,26 +161,33 @@ def lines_of(el: HtmlElement) -> list[str]:
 
 def text_of_multiline(el: HtmlElement) -> str:
     """Visible text with a newline at every block boundary and ``<br>``."""
+    if not isinstance(el.tag, str):
+        return ""
     parts: list[str] = []
-
-    def walk(node: HtmlElement) -> None:
-        if not isinstance(node.tag, str) or node.tag.lower() in INVISIBLE_TAGS:
-            return
-        block = node.tag.lower() in _LINE_TAGS
-        if block:
-            parts.append("\n")
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            parts.append("\n")
-
-    walk(el)
-    cleaned = (clean_line(line) for line in "".join(parts).split("\n") if line)
-    return "\n".join(line for line in cleaned if line)
+    append = parts.append
+    # iterwalk rather than a recursive Python walk: the whole page's text is read this way
+    # (reporter emails), and a Python call per element was most of its cost.
+    walker = etree.iterwalk(el, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        tag = node.tag
+        if event in ("comment", "pi"):  # no start/end for these, but their tails are text
+            if node.tail and node is not el:
+                append(node.tail)
+            continue
+        if event == "start":
+            if tag.lower() in INVISIBLE_TAGS:
+                walker.skip_subtree()  # its "end" still comes, and with it the tail
+                continue
+            if tag.lower() in _LINE_TAGS:
+                append("\n")
+            if node.text:
+                append(node.text)
+            continue
+        if tag.lower() in _LINE_TAGS:
+            append("\n")
+        if node.tail and node is not el:
+            append(node.tail)
+    return "\n".join(clean_lines("".join(parts)))
 
 
 _LINE_TAGS = frozenset({

@@ -8,7 +8,8 @@ import unicodedata
 # Zero-width characters and BOMs survive copy-paste in CMS editors and break equality.
 # A regex rather than str.translate: translate looks every character up in a dict,
 # which made it the costliest step of extraction on non-ASCII pages.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2002-\u200a\u202f\u205f\u3000]+")
 # Whitespace to str.split but not to _SPACES: kept as is inside a line.
 _NOT_SPACES = re.compile("[\x1c-\x1f\x85\u1680\u2000\u2001\u2028\u2029]")
@@ -26,6 +27,21 @@ def clean_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def clean_lines(text: str) -> list[str]:
+    """``clean_line`` of every line of ``text``, empty results dropped.
+
+    Normalises the whole text once instead of line by line: NFC never composes across
+    a line break, so the result is the same.
+    """
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    if _NOT_SPACES.search(text):
+        lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    else:
+        lines = (" ".join(line.split()) for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
 def clean_multiline(text: str) -> str:
     """Like :func:`clean_line` per line, keeping line breaks and dropping empty lines."""
     if not text.isascii():
@@ -41,4 +57,6 @@ def join_paragraphs(paragraphs: list[str]) -> str:
 
 def squash(text: str) -> str:
     """Text with all whitespace removed, for comparisons that ignore layout."""
-    return re.sub(r"\s+", "", clean_line(text))
+    # str.split's whitespace is re's \s for str patterns (both ask Py_UNICODE_ISSPACE);
+    # split/join skips the regex engine on a hot path.
+    return "".join(clean_line(text).split())
