@@ -1,8 +1,9 @@
 """What this crawl already knows, and what it learns: the crawl-side frontier.
 
-Loaded once when the crawl opens (one query per table), consulted for every
-discovered link, and written back in batches. No Scrapy here: the spider passes in
-URLs, statuses and headers.
+Loaded once when the crawl opens (a few queries), consulted for every discovered
+link, and written back in batches. No Scrapy here: the spider passes in URLs,
+statuses and headers. What grows with the site (stored articles, fetched article
+URLs) is held as hashes of the keys, a few dozen bytes each (storage.frontier).
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from storage.dedup import url_key
-from storage.frontier import FrontierState, due_rechecks, known_articles, load_frontier, record_urls
+from storage.frontier import (
+    FrontierState,
+    KnownArticles,
+    due_rechecks,
+    frontier_state,
+    known_articles,
+    load_frontier,
+    record_urls,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -40,17 +49,19 @@ class CrawlFrontier:
         self.site = site
         self.max_failures = max_failures
         self.now = now or datetime.now(UTC)
-        self.state: dict[str, FrontierState] = load_frontier(engine, site)
-        self.known: dict[str, datetime | None] = known_articles(engine, site)
+        #: sources and failing articles in full; of the other fetched articles only the keys
+        self.state, self._article_keys = load_frontier(engine, site)
+        self.known: KnownArticles = known_articles(engine, site)
         self.rechecks: list[str] = due_rechecks(engine, site, recheck_after, self.now)
         self._pending: list[dict[str, Any]] = []
+        urls = len(self.state) + len(self._article_keys)
         logger.info("frontier for %s: %d urls, %d stored articles, %d re-checks due",
-                    site, len(self.state), len(self.known), len(self.rechecks))
+                    site, urls, len(self.known), len(self.rechecks))
 
     # --- decisions -------------------------------------------------------------------
     def conditional_headers(self, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since from the last successful fetch of ``url``."""
-        state = self.state.get(safe_key(url) or "")
+        state = self._state(url)
         if state is None or state.http_status not in (200, 304):
             return {}
         headers = {}
@@ -65,7 +76,8 @@ class CrawlFrontier:
         return key is not None and key in self.known
 
     def published(self, url: str) -> datetime | None:
-        return self.known.get(safe_key(url) or "")
+        key = safe_key(url)
+        return self.known.get(key) if key is not None else None
 
     def should_fetch_article(self, url: str) -> bool:
         """New to us, and not an URL that keeps failing or is waiting out a backoff."""
@@ -81,14 +93,26 @@ class CrawlFrontier:
 
     def fetched_since(self, url: str, moment: datetime | None) -> bool:
         """Whether ``url`` was fetched at or after ``moment`` (a sitemap's lastmod)."""
-        state = self.state.get(safe_key(url) or "")
+        state = self._state(url)
         return bool(state and state.last_fetched_at and moment and state.last_fetched_at >= moment)
+
+    def _state(self, url: str) -> FrontierState | None:
+        """The frontier row of ``url`` (a source), in full even when it was loaded as a bare key.
+
+        Only a source URL that the frontier also holds as an article costs the query."""
+        key = safe_key(url)
+        if key is None:
+            return None
+        state = self.state.get(key)
+        if state is None and key in self._article_keys:
+            state = frontier_state(self.engine, self.site, key)
+        return state
 
     # --- records ---------------------------------------------------------------------
     def discovered(self, urls: Iterable[str], kind: str) -> None:
         for url in urls:
             key = safe_key(url)
-            if key is not None and key not in self.state:
+            if key is not None and key not in self.state and key not in self._article_keys:
                 self._add({"url": url, "kind": kind})
 
     def fetched(self, url: str, kind: str, status: int, headers: Mapping[str, str] | None = None,
@@ -102,7 +126,7 @@ class CrawlFrontier:
         if kind == "article" and status == 200:
             key = safe_key(url)
             if key is not None:
-                self.known.setdefault(key, published)
+                self.known.add(key, published)
 
     def failed(self, url: str, kind: str, error: str, status: int | None = None) -> None:
         state = self.state.get(safe_key(url) or "")

@@ -4,16 +4,22 @@ The crawler reads the frontier once when a crawl opens (validators for condition
 GETs, which articles are known and when they were published) and writes fetch
 results back in batches, so a crawl of an unchanged site costs a handful of
 requests and a few statements.
+
+What it reads grows with the site: a key per stored article and per fetched URL.
+Those are held as 64-bit hashes (:class:`KeyHashes`), ~12 bytes a key and 12 more
+for a publication time, instead of the key strings (~200 characters for a Korean
+permalink): ~40 bytes a stored article in all instead of ~1 KB.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import WRITE_TRANSACTION, is_sqlite
@@ -24,6 +30,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 _BATCH = 500
+# Rows fetched at a time when a crawl loads a site's keys: PostgreSQL then streams them
+# through a server-side cursor instead of the driver holding the whole result.
+_STREAM = 10_000
 
 
 def _now() -> datetime:
@@ -42,21 +51,45 @@ class FrontierState:
     next_check_at: datetime | None
 
 
-def load_frontier(engine: Engine, site: str, kinds: Iterable[str] | None = None) -> dict[str, FrontierState]:
-    """``url_key`` → state for the site's frontier rows (optionally of some kinds)."""
+def _state(row: Any) -> FrontierState:
+    return FrontierState(row.url, row.kind, row.etag, row.last_modified, row.last_fetched_at, row.http_status,
+                         row.failures, row.next_check_at)
+
+
+def _plain_article(table: Any) -> Any:
+    """Article rows without failures (fetched fine, or only discovered): all a crawl asks
+    of those is whether they exist."""
+    return and_(table.c.kind == "article", table.c.failures == 0)
+
+
+def load_frontier(engine: Engine, site: str) -> tuple[dict[str, FrontierState], KeyHashes]:
+    """The site's frontier rows as a crawl needs them: ``url_key`` → state of its sources
+    (validators, when fetched) and of its failing articles (failures, backoff), and only
+    the keys of the other articles — one per article URL the site ever served, which the
+    crawl only tests for presence. :func:`frontier_state` reads one of those in full."""
     table = FrontierUrl.__table__
-    query = select(
-        table.c.url_key, table.c.url, table.c.kind, table.c.etag, table.c.last_modified,
-        table.c.last_fetched_at, table.c.http_status, table.c.failures, table.c.next_check_at,
-    ).where(table.c.site == site)
-    if kinds is not None:
-        query = query.where(table.c.kind.in_(list(kinds)))
+    columns = (table.c.url_key, table.c.url, table.c.kind, table.c.etag, table.c.last_modified,
+               table.c.last_fetched_at, table.c.http_status, table.c.failures, table.c.next_check_at)
     with engine.connect() as conn:
-        return {
-            row.url_key: FrontierState(row.url, row.kind, row.etag, row.last_modified, row.last_fetched_at,
-                                       row.http_status, row.failures, row.next_check_at)
-            for row in conn.execute(query)
+        states = {
+            row.url_key: _state(row)
+            for row in conn.execute(select(*columns).where(table.c.site == site, ~_plain_article(table)))
         }
+        keys = array("q", (hash(key) for key in conn.execution_options(yield_per=_STREAM).scalars(
+            select(table.c.url_key).where(table.c.site == site, _plain_article(table)))))
+    return states, KeyHashes(keys)
+
+
+def frontier_state(engine: Engine, site: str, key: str) -> FrontierState | None:
+    """The frontier row of ``url_key`` ``key`` of the site, as it is now."""
+    table = FrontierUrl.__table__
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(table.c.url, table.c.kind, table.c.etag, table.c.last_modified, table.c.last_fetched_at,
+                   table.c.http_status, table.c.failures, table.c.next_check_at)
+            .where(table.c.site == site, table.c.url_key == key)
+        ).first()
+    return _state(row) if row is not None else None
 
 
 def record_urls(engine: Engine, site: str, rows: Iterable[Mapping[str, Any]]) -> int:
@@ -134,22 +167,136 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, An
         yield rows[start : start + size]
 
 
-def known_articles(engine: Engine, site: str) -> dict[str, datetime | None]:
+# --- what the crawl holds per key -------------------------------------------------------
+_LOAD = 0.7
+# hash() never returns -1 (CPython turns it into -2), so -1 marks a free slot.
+_FREE = -1
+_NO_TIME = -(2**63)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _stamp(moment: datetime | None) -> int:
+    return _NO_TIME if moment is None else (moment - _EPOCH) // _MICROSECOND
+
+
+class KeyHashes:
+    """A fixed set of URL keys, optionally with a time each, as their ``hash()`` in two
+    ``array('q')`` laid out as an open-addressing table (linear probing, at most 70 %
+    full): ~11.5 bytes a key whatever its length, ~23 with the time.
+
+    ``hash()`` of a ``str`` is SipHash under a key drawn per process (unless
+    PYTHONHASHSEED fixes it), so a table is only good in the process that built it — as a
+    crawl's is. Two keys share a hash with odds of 2**-64: at a million stored keys one
+    new key in ~2·10**13 is taken for a stored one (skipped in this crawl, fetched in the
+    next, whose process draws another key).
+    """
+
+    __slots__ = ("_count", "_size", "_slots", "_times")
+
+    def __init__(self, hashes: array, times: array | None = None) -> None:
+        """``hashes[i]`` is the ``hash()`` of a key and ``times[i]`` its time as
+        microseconds since the epoch (``_stamp``); of two equal keys the later one's time
+        is kept, as a dict built in the same order would."""
+        size = max(8, int(len(hashes) / _LOAD) + 1)
+        slots = array("q", [_FREE]) * size
+        values = array("q", [0]) * size if times is not None else None
+        count = 0
+        for n, h in enumerate(hashes):
+            i = h % size
+            while (held := slots[i]) != h:
+                if held == _FREE:
+                    slots[i] = h
+                    count += 1
+                    break
+                i = i + 1 if i + 1 < size else 0
+            if values is not None:
+                values[i] = times[n]
+        self._slots, self._times, self._size, self._count = slots, values, size, count
+
+    def _find(self, key: str) -> int:
+        """The slot holding ``key``'s hash, or -1."""
+        h, slots, size = hash(key), self._slots, self._size
+        i = h % size
+        while (held := slots[i]) != h:
+            if held == _FREE:
+                return -1
+            i = i + 1 if i + 1 < size else 0
+        return i
+
+    def __contains__(self, key: str) -> bool:
+        return self._find(key) >= 0
+
+    def time(self, key: str) -> datetime | None:
+        """The time stored with ``key`` (an aware UTC datetime), None when it had none or is absent."""
+        i = self._find(key)
+        if i < 0 or self._times is None or (stamp := self._times[i]) == _NO_TIME:
+            return None
+        return _EPOCH + timedelta(microseconds=stamp)
+
+    def __len__(self) -> int:
+        return self._count
+
+
+class KnownArticles:
+    """``url_key`` → ``published_at`` of the articles a crawl knows: the site's stored ones
+    as it opened (compact, :class:`KeyHashes`) and those it fetched since (:meth:`add`).
+
+    Read like the dict it replaces: ``key in known``, ``known.get(key)``, ``len(known)``.
+    """
+
+    __slots__ = ("_fetched", "_stored")
+
+    def __init__(self, stored: KeyHashes) -> None:
+        self._stored = stored
+        # hash() → the datetime as the extractor gave it (in the site's zone): as many
+        # entries as articles this crawl fetched, not as the site holds.
+        self._fetched: dict[int, datetime | None] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return hash(key) in self._fetched or key in self._stored
+
+    def get(self, key: str) -> datetime | None:
+        h = hash(key)
+        if h in self._fetched:
+            return self._fetched[h]
+        return self._stored.time(key)
+
+    def add(self, key: str, published: datetime | None) -> None:
+        """Know ``key`` from now on, published at ``published`` unless it was known already."""
+        if key not in self._stored:
+            self._fetched.setdefault(hash(key), published)
+
+    def __len__(self) -> int:
+        return len(self._stored) + len(self._fetched)
+
+
+def known_articles(engine: Engine, site: str) -> KnownArticles:
     """``url_key`` → ``published_at`` of every stored article of the site, under the
     key of its canonical URL and of the URL it was fetched from."""
     table = Article.__table__
-    known: dict[str, datetime | None] = {}
+    # The fetched URL only where it is not the canonical one: the one key to compute here.
+    other_url = case(
+        (and_(table.c.canonical_url.is_not(None), table.c.canonical_url != "", table.c.url != table.c.canonical_url),
+         table.c.url),
+        else_=None,
+    )
+    hashes, times = array("q"), array("q")
     with engine.connect() as conn:
-        for row in conn.execute(
-            select(table.c.url_key, table.c.url, table.c.canonical_url, table.c.published_at).where(table.c.site == site)
-        ):
-            known[row.url_key] = row.published_at
-            if row.canonical_url and row.url != row.canonical_url:
+        rows = conn.execution_options(yield_per=_STREAM).execute(
+            select(table.c.url_key, other_url, table.c.published_at).where(table.c.site == site)
+        )
+        for key, url, published in rows:
+            stamp = _stamp(published)
+            hashes.append(hash(key))
+            times.append(stamp)
+            if url is not None:
                 try:
-                    known[url_key(row.url)] = row.published_at
+                    hashes.append(hash(url_key(url)))
                 except ValueError:
-                    pass
-    return known
+                    continue
+                times.append(stamp)
+    return KnownArticles(KeyHashes(hashes, times))
 
 
 def due_rechecks(engine: Engine, site: str, offsets: Iterable[timedelta], now: datetime | None = None) -> list[str]:
