@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(measure(args.child, sizes[0])))
         return
 
-    rows, db_rows, notes = [], [], []
+    rows, db_rows, sizes_mb = [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-frontier-") as tmp:
         directory = args.db_dir or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
@@ -237,9 +237,8 @@ def main(argv: list[str] | None = None) -> None:
             path = directory / f"frontier-{count}.sqlite"
             start = time.perf_counter()
             make_database(path, count)
-            notes.append(f"N = {count:,}: database ready in {time.perf_counter() - start:.0f} s, "
-                         f"{path.stat().st_size / 1e6:,.0f} MB.")
-            print(notes[-1], flush=True)
+            print(f"N = {count:,}: database ready in {time.perf_counter() - start:.0f} s", flush=True)
+            sizes_mb.append(f"{count:,}: {path.stat().st_size / 1e6:,.0f} MB")
             for code in [*args.code, REPO]:
                 r = run_child(path, count, code)
                 rows.append([
@@ -253,13 +252,14 @@ def main(argv: list[str] | None = None) -> None:
          "Python peak", "of which known, B / article", "should_fetch_article µs"], rows)
     db_table = markdown_table(["stored articles", "IN check, 20 keys (listing page)", "IN check, 1,000 keys (child sitemap)"],
                               db_rows)
-    notes.insert(0, (
+    notes = [(
         f"One site; 1 in {_ALIAS_EVERY} articles fetched from a shortlink (two keys each); one frontier row per article, "
         f"1 in {_FAILING_EVERY:,} more failing, a sitemap per {_URLS_PER_SITEMAP:,} articles and {_LISTING_PAGES} listing pages. "
         "Build = `CrawlFrontier(engine, site, recheck_after=(1h, 24h))` in a fresh child process, database file in the "
         "page cache. RSS growth is VmRSS after − before, peak VmHWM − VmRSS before; Python = tracemalloc of a second build. "
-        "The IN check is the database-side alternative, not what the crawl runs."
-    ))
+        "The IN check is the database-side alternative, not what the crawl runs. SQLite file sizes: "
+        + ", ".join(sizes_mb) + "."
+    )]
     command = ".venv/bin/python -m bench.frontier" + ("" if args.sizes == "20000,1000000" else f" --sizes {args.sizes}") + (
         "" if args.label == "latest" else f" --label {args.label}") + "".join(f" --code {c}" for c in args.code)
     emit("frontier", args.label, "Crawl frontier at start-up", command, [table, db_table], notes, write=not args.no_write)
