@@ -116,16 +116,25 @@ class Base(DeclarativeBase):
     }
 
 
+#: Rows whose fetched URL is not the one they are keyed by (``url_key`` of ``canonical_url``).
+FETCHED_ELSEWHERE = "canonical_url IS NOT NULL AND canonical_url <> url"
+
+
 class Article(Base):
     """One article, keyed by the normalised canonical URL."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index(None, "site", "published_at"),)
+    __table_args__ = (
+        Index(None, "site", "published_at"),
+        # Repository.get_article's fallback to the exact fetched URL (migration 0003); only
+        # rows keyed by another (canonical) URL need it, and indexing every URL made new
+        # articles ~35 % slower to insert into a 1,000,000-row SQLite database.
+        Index("ix_articles_url", "url", sqlite_where=text(FETCHED_ELSEWHERE), postgresql_where=text(FETCHED_ELSEWHERE)),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site: Mapped[str] = mapped_column(String)
-    # Indexed for Repository.get_article's fallback to the exact fetched URL (migration 0003).
-    url: Mapped[str] = mapped_column(Text, index=True)
+    url: Mapped[str] = mapped_column(Text)
     url_key: Mapped[str] = mapped_column(Text, unique=True)
     canonical_url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -28,6 +28,7 @@ from storage.db import WRITE_TRANSACTION
 from storage.dedup import content_hash, url_key
 from storage.models import (
     COUNT_COLUMNS,
+    FETCHED_ELSEWHERE,
     RUN_STATUSES,
     Article,
     ArticleRevision,
@@ -193,8 +194,10 @@ class Repository:
         with self._engine.connect() as conn:
             row = conn.execute(select(table).where(table.c.url_key == url_key(url))).first()
             if row is None:
+                # Only a row keyed by another (canonical) URL can hold ``url`` and not
+                # have matched above; saying so lets the lookup use the partial index.
                 row = conn.execute(
-                    select(table).where(table.c.url == url).order_by(table.c.id).limit(1)
+                    select(table).where(table.c.url == url, text(FETCHED_ELSEWHERE)).order_by(table.c.id).limit(1)
                 ).first()
         return None if row is None else dict(row._mapping)
 

@@ -28,9 +28,12 @@ def _articles(count: int) -> list[dict[str, Any]]:
     now = datetime(2024, 5, 1, tzinfo=timezone.utc)
     rows = []
     for n in range(count):
-        url = f"https://tech42.example/news/{n}/?utm_source=feed"
+        # Every other article fetched through a shortlink: keyed by its canonical URL, so
+        # only the fallback by fetched URL (and the partial index) can find it by that.
+        canonical = f"https://tech42.example/news/{n}/"
+        url = f"https://tech42.example/?p={n}" if n % 2 else canonical
         rows.append({
-            "site": "tech42", "url": url, "url_key": url_key(url), "canonical_url": None,
+            "site": "tech42", "url": url, "url_key": url_key(canonical), "canonical_url": canonical,
             "title": f"기사 {n}", "body": f"본문 {n}.", "reporters": [], "tags": [], "images": [],
             "related_links": [], "provenance": {}, "content_hash": f"{n:064x}",
             "first_seen_at": now, "last_seen_at": now, "fetched_at": now, "updated_at": now,
@@ -124,3 +127,16 @@ def test_downgrade_to_0002_drops_the_index_and_upgrade_restores_it(engine: Engin
     assert [ix["name"] for ix in url_indexes(engine)] == [INDEX]
     assert migrate.schema_diff(url) == []
     assert uses_url_index(engine, plan(engine, UNKNOWN))
+
+
+def test_an_article_is_found_by_the_shortlink_it_was_fetched_from(engine: Engine) -> None:
+    repo = Repository(engine)
+    found = repo.get_article("https://tech42.example/?p=7")
+    assert found is not None and found["canonical_url"] == "https://tech42.example/news/7/"
+    assert repo.get_article("https://tech42.example/news/8/")["url"] == "https://tech42.example/news/8/"
+    assert repo.get_article("https://tech42.example/?p=8") is None  # article 8 was not fetched that way
+
+
+def test_only_rows_fetched_at_another_url_are_indexed(engine: Engine) -> None:
+    where = {ix["name"]: ix.get("dialect_options", {}) for ix in url_indexes(engine)}[INDEX]
+    assert "canonical_url" in str(where.get("sqlite_where", where.get("postgresql_where"))), where
