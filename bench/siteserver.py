@@ -8,8 +8,8 @@ than the crawler it is meant to feed.
 Control endpoints (never counted):
 
 * ``GET /__stats`` — JSON: requests by kind (robots, feed, sitemap_index, sitemap, listing,
-  article, other), 304s by kind, bytes sent, article count; ``?reset=1`` zeroes the counters
-  after reading them.
+  article, page for the static pages, other), 304s by kind, bytes sent, article count;
+  ``?reset=1`` zeroes the counters after reading them.
 * ``GET /__add?n=20`` — publish ``n`` new articles (newest first in feed, listings and the
   last sitemap); JSON with their URLs.
 * ``GET /__urls`` — every article URL, oldest first, one a line.
