@@ -104,6 +104,24 @@ def _verdicts(pages) -> list[str]:  # type: ignore[no-untyped-def]
     return out
 
 
+def _team_not_articles() -> list:  # type: ignore[type-arg]
+    """The family fixtures' list pages, each served at an article-shaped URL."""
+    import json
+    from pathlib import Path
+
+    from bench.extraction import Page
+
+    pages = []
+    for expected in sorted((Path(__file__).parent / "fake_sites").glob("*/expected.json")):
+        site = expected.parent
+        for entry in json.loads(expected.read_text(encoding="utf-8")).get("not_articles", []):
+            html = (site / "not_articles" / entry["file"]).read_text(encoding="utf-8")
+            body = html.replace("{{BASE_URL}}", entry["base_url"]).encode()
+            pages.append(Page(entry["base_url"] + entry["path"], body,
+                              ExtractProfile(site=site.name, family=site.name)))
+    return pages
+
+
 def test_metadata_shortcut_gives_the_full_scores_verdict(monkeypatch):
     """The gate skips the page-wide DOM counts when no penalty they could bring would make
     the score negative; on every page we have, the verdict is the one of the full count."""
@@ -111,7 +129,7 @@ def test_metadata_shortcut_gives_the_full_scores_verdict(monkeypatch):
     from crawler.extract import gate
 
     pages = [*fixture_pages(family=True), *fixture_pages(family=False), *generated_pages(20, family=True),
-             *korean_corpus(), *wcxb_corpus(limit=60)]
+             *_team_not_articles(), *korean_corpus(), *wcxb_corpus(limit=60)]
     shortcut = _verdicts(pages)
     monkeypatch.setattr(gate, "_worst_dom_penalty", lambda **_: float("inf"))
     assert _verdicts(pages) == shortcut
