@@ -44,10 +44,7 @@ def clean_lines(text: str) -> list[str]:
 
 def clean_multiline(text: str) -> str:
     """Like :func:`clean_line` per line, keeping line breaks and dropping empty lines."""
-    if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(clean_lines(text))
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:
