@@ -107,7 +107,7 @@ def check_article(
     bounds = dom_counts_at_most(page, facts, body_el, body_cards_only=body_layer in BODY_CARD_LAYERS)
     if floor - _worst_dom_penalty(**bounds) >= 0:
         return
-    signals = read_signals(page, has_date=date_layer is not None, has_author=has_author, body_el=body_el)
+    signals = read_signals(page, facts, body_el=body_el)
     score = article_score(signals, body_chars=len(body), title=title, date_layer=date_layer, url=page.url,
                           body_layer=body_layer)
     if score < 0:

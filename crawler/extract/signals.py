@@ -161,13 +161,12 @@ def dom_counts_at_most(page: Page, facts: PageSignals, body_el: HtmlElement | No
     }
 
 
-def read_signals(page: Page, *, has_date: bool, has_author: bool, body_el: HtmlElement | None = None) -> PageSignals:
-    """Measure ``page``; ``has_date``/``has_author`` say whether metadata named a time and a person.
+def read_signals(page: Page, facts: PageSignals, *, body_el: HtmlElement | None = None) -> PageSignals:
+    """``facts`` (:func:`read_page_facts`) completed with the page's DOM counts.
 
     ``body_el`` is the element the body was read from; card text inside it is counted
     separately so that a body which is itself a grid of teasers is not mistaken for prose.
     """
-    facts = read_page_facts(page, has_date=has_date, has_author=has_author)
     root = page.root
     cards = _card_items(root)
     headings = [h for h in root.iter("h2", "h3", "h4") if len(text_of(h)) > 10 and not in_furniture(h)]
