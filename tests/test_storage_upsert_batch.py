@@ -68,6 +68,16 @@ def test_later_articles_see_earlier_ones_of_the_same_batch(engine: Any) -> None:
     assert dup == first
 
 
+def _one_by_one(url: str, items: list[dict[str, Any]]) -> list[str]:
+    """The outcomes of storing ``items`` in the database at ``url`` with one upsert each."""
+    engine = make_engine(url)
+    try:
+        repo = Repository(engine)
+        return [repo.upsert_article(item) for item in items]
+    finally:
+        engine.dispose()
+
+
 def test_batch_outcomes_equal_one_by_one(migrated_db_url: str, tmp_path: Any) -> None:
     items = [article(n % 4, body=f"본문 {n // 4}") for n in range(12)]
     engine = make_engine(migrated_db_url)
@@ -79,13 +89,7 @@ def test_batch_outcomes_equal_one_by_one(migrated_db_url: str, tmp_path: Any) ->
 
     other = f"sqlite:///{tmp_path / 'one_by_one.db'}"
     migrate.upgrade(other)
-    engine = make_engine(other)
-    try:
-        repo = Repository(engine)
-        single = [repo.upsert_article(item) for item in items]
-    finally:
-        engine.dispose()
-    assert batched == single
+    assert batched == _one_by_one(other, items)
 
 
 def test_an_invalid_article_writes_nothing(engine: Any) -> None:
@@ -147,13 +151,7 @@ def test_any_sequence_batched_equals_one_by_one(operations: list[tuple[int, int,
         batched = [o for i in range(0, len(items), batch_size) for o in repo.upsert_articles(items[i : i + batch_size])]
     finally:
         engine.dispose()
-    engine = make_engine(urls[1])
-    try:
-        repo = Repository(engine)
-        single = [repo.upsert_article(item) for item in items]
-    finally:
-        engine.dispose()
-    assert batched == single
+    assert batched == _one_by_one(urls[1], items)
     assert _state(urls[0]) == _state(urls[1])
 
 
