@@ -37,6 +37,7 @@ NOISE_CLASSES = frozenset({
 })
 _SPLIT = re.compile(r"[-_]")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_INLINE_COUNTED = frozenset({"a", "strong", "b"})
 _IMG_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-orig-file", "src")
 
 
@@ -204,16 +205,21 @@ class BlockWalker:
                          and sib in set(el.itersiblings(preceding=True))) + 1
             self._buf.append(f"{number}. ")
         self._stack.append(tag)
-        start = sum(len(s) for s in self._buf)
-        self._visit_children(el)
-        added = clean_line("".join(self._buf)[start:])
-        if tag == "a" and added:
-            href = self.resolve(el.get("href"))
-            if href:
-                self._links.append((href, added))
-                self._link_chars += len(added)
-        elif tag in ("strong", "b") and added:
-            self._bold_chars += len(added)
+        if tag in _INLINE_COUNTED:
+            # Only links and bold text need their own text; reading it for every element
+            # cost a clean_line per node.
+            start = sum(len(s) for s in self._buf)
+            self._visit_children(el)
+            added = clean_line("".join(self._buf)[start:])
+            if tag == "a" and added:
+                href = self.resolve(el.get("href"))
+                if href:
+                    self._links.append((href, added))
+                    self._link_chars += len(added)
+            elif added:
+                self._bold_chars += len(added)
+        else:
+            self._visit_children(el)
         self._stack.pop()
         if block:
             self._flush()
