@@ -308,6 +308,10 @@ def split_tail_byline(text: str) -> tuple[str, list[Byline]]:
     Returns the paragraph without it and the reporters; the text unchanged and [] when
     the paragraph does not end with one.
     """
+    # Every paragraph of every body comes here and few end in a byline; the regex tries a
+    # match at each space, a plain scan for the role words (which every match holds) does not.
+    if not any(role in text for role in ROLES):
+        return text, []
     m = _TAIL_BYLINE.search(text)
     if not m or m.start() == 0:
         return text, []
