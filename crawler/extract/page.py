@@ -44,6 +44,7 @@ class Page:
         self.hosts.discard("")
         # Related blocks and bodies resolve the same hrefs many times; safe_url_string is slow.
         self._absolute: dict[str, str | None] = {}
+        self._itemprops: list[HtmlElement] | None = None
 
     def _read_metas(self) -> dict[str, list[str]]:
         metas: dict[str, list[str]] = defaultdict(list)
@@ -95,7 +96,9 @@ class Page:
 
     def itemprop(self, name: str) -> list[HtmlElement]:
         """Microdata elements with ``itemprop=name``."""
-        return [el for el in _WITH_ITEMPROP(self.root) if name in (el.get("itemprop") or "").split()]
+        if self._itemprops is None:  # asked once per date kind and field; the tree never changes
+            self._itemprops = _WITH_ITEMPROP(self.root)
+        return [el for el in self._itemprops if name in (el.get("itemprop") or "").split()]
 
     def itemprop_value(self, el: HtmlElement) -> str:
         """A microdata element's value: content/datetime attribute, else its text."""
