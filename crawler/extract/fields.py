@@ -182,19 +182,22 @@ _PUBLISHED_ATTR = re.compile(r"publish|deploy|regist|reg-?d|creat|input|pub-?dat
 
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
-_WITH_DATA_ATTR = etree.XPath("descendant-or-self::*[@*[starts-with(name(), 'data-')]]")
+# Short data-* values, in document order: the few that can be dates. Read in C; a Python
+# loop over every data-* attribute (lazy-image URLs and tracking ids abound) cost as much
+# as the rest of date extraction.
+_SHORT_DATA_ATTRS = etree.XPath("descendant-or-self::*/@*[starts-with(name(), 'data-') and string-length(.) <= 40]")
 
 
 def _attribute_dates(root: HtmlElement, kind: str) -> list[str]:
     """Dates in ``data-*`` attributes (``data-date-time``, ``data-deploy-dt``), by attribute name."""
     out: list[str] = []
-    for el in _WITH_DATA_ATTR(root):
-        for attr, value in el.attrib.items():
-            if not attr.startswith("data-") or len(value) > 40 or not _FOUR_DIGITS.search(value):
-                continue
-            modified = bool(_MODIFIED_ATTR.search(attr))
-            if (kind == "modified") == modified and (modified or _PUBLISHED_ATTR.search(attr)):
-                out.append(clean_line(value))
+    for found in _SHORT_DATA_ATTRS(root):
+        value, attr = str(found), found.attrname
+        if not _FOUR_DIGITS.search(value):
+            continue
+        modified = bool(_MODIFIED_ATTR.search(attr))
+        if (kind == "modified") == modified and (modified or _PUBLISHED_ATTR.search(attr)):
+            out.append(clean_line(value))
     return out[:5]
 
 
