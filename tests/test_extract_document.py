@@ -28,3 +28,42 @@ def test_text_of_multiline_of_a_comment_is_empty():
 def test_text_of_multiline_does_not_read_the_tail_of_its_own_element():
     root = parse_html("<html><body><p>inside</p>after</body></html>")
     assert text_of_multiline(root.find(".//p")) == "inside"
+
+
+_TAGS = ("div", "p", "span", "a", "br", "li", "ul", "script", "style", "h2", "td", "b", "template", "figure", "em")
+_TEXTS = ("", " ", "가나", "a  b", "\u1100\u1161", "\u200bx", "\n", "\u00a0y", "기자 kim@x.kr", "\u2028")
+
+
+def _random_document(rng) -> str:
+    def node(depth: int) -> str:
+        if depth > 4 or rng.random() < 0.3:
+            return rng.choice(_TEXTS)
+        tag = rng.choice(_TAGS)
+        inner = "".join(node(depth + 1) for _ in range(rng.randint(0, 4)))
+        return f"<{tag}>{rng.choice(_TEXTS)}{inner}</{tag}>{rng.choice(_TEXTS)}"
+
+    return f"<html><body>{''.join(node(0) for _ in range(5))}</body></html>"
+
+
+def test_whole_page_text_by_stylesheet_equals_the_walk():
+    # The whole page goes through libxslt, any other element through iterwalk: one answer.
+    import random
+
+    from crawler.extract.document import _walked_text
+
+    rng = random.Random(7)
+    for _ in range(500):
+        root = parse_html(_random_document(rng))
+        assert text_of_multiline(root) == _walked_text(root)
+        for el in root.iter("div", "li"):
+            assert text_of_multiline(el) == _walked_text(el)
+
+
+def test_whole_page_text_stops_at_the_first_html_element():
+    # Markup after </html> lands in a second <html> beside the first; the page is the
+    # first one, for the stylesheet as for the walk.
+    from crawler.extract.document import _walked_text
+
+    root = parse_html("<html><body><p>one</p></body></html><footer>two</footer>")
+    assert root.getnext() is not None
+    assert text_of_multiline(root) == "one" == _walked_text(root)
