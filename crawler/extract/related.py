@@ -68,33 +68,40 @@ def _has_heading_word(text: str) -> bool:
     return "related" in low or "you" in low or "read" in low or "see" in low or "ſ" in low
 
 
-_TEXTS = etree.XPath("//text()")
-_WHOLE_TEXT = etree.XPath("string(/)")
+_TEXTS = etree.XPath("descendant::text()")
 
 
 def _unsettled(text: str) -> bool:
     """True when clean_line would change more than whitespace (NFC composition or an
-    invisible character removed), which could join a heading word the raw text splits.
-
-    Two C-level scans instead of a regex character class over the whole page's text.
-    """
+    invisible character removed), which could join a heading word the raw text splits."""
     return not unicodedata.is_normalized("NFC", text) or any(c in text for c in INVISIBLE_CHARS)
 
 
-def _may_hold_heading(root: HtmlElement) -> set[HtmlElement] | None:
-    """Elements whose text contains a heading word (cheap pre-filter); None: no filter."""
-    if _unsettled(_WHOLE_TEXT(root)):
-        return None
-    out: set[HtmlElement] = set()
-    for text in _TEXTS(root):
-        if not _has_heading_word(text):
+def _heading_candidates(root: HtmlElement) -> dict[HtmlElement, None]:
+    """Elements that can be a related heading, in document order (a cheap pre-filter).
+
+    A heading's text (``short_text(el, 40)``) is at most 40 stripped characters and holds
+    a heading word inside one text node; so only elements holding a short text node with
+    a heading word — or one clean_line would alter — can be one. Each such node adds its
+    element and the ancestors not yet in, top down: since no element both starts before
+    an earlier node and contains a later one, the result stays in document order.
+    """
+    out: dict[HtmlElement, None] = {}
+    short = [t for t in _TEXTS(root) if len(t) <= 40 or len(t.strip()) <= 40]
+    # One check for all (NUL, which parsing removed from the page, composes with nothing).
+    settled = not _unsettled("\x00".join(short))
+    for text in short:
+        if not _has_heading_word(text) and (settled or not _unsettled(text)):
             continue
         node = text.getparent()
         if node is not None and text.is_tail:
             node = node.getparent()
+        chain = []
         while node is not None and node not in out:
-            out.add(node)
+            chain.append(node)
             node = node.getparent()
+        for el in reversed(chain):
+            out[el] = None
     return out
 
 
@@ -233,9 +240,8 @@ def find_related(page: Page, extra_selectors: tuple[str, ...] = (), body: HtmlEl
                 accept([container], None)
 
     claimed = {d for n in nodes for d in n.iter()}
-    possible = _may_hold_heading(page.root)
-    for el in page.root.iter(*_HEADING_TAGS):
-        if el in claimed or (possible is not None and el not in possible):
+    for el in _heading_candidates(page.root):
+        if el.tag not in _HEADING_TAGS or el in claimed:
             continue
         if not is_related_heading(el):
             continue
