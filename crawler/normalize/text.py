@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Zero-width characters and BOMs survive copy-paste in CMS editors and break equality.
 # A regex rather than str.translate: translate looks every character up in a dict,
@@ -18,6 +19,12 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 def clean_line(text: str) -> str:
     """NFC-normalise, drop invisible characters and collapse all whitespace to one space."""
+    # Every body line is asked for by a dozen line tests (caption, byline, copyright, date,
+    # share …), each cleaning it again: a hit costs a hash the string already carries.
+    return _clean_line_cached(text) if len(text) <= 600 else _clean_line(text)
+
+
+def _clean_line(text: str) -> str:
     if not text.isascii():  # ASCII is already NFC and holds none of the invisible characters
         text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     if _NOT_SPACES.search(text):
@@ -25,6 +32,9 @@ def clean_line(text: str) -> str:
     # Without those characters, str.split's whitespace is exactly _SPACES plus \n, and
     # split/join is several times faster than the regex on the page's many fragments.
     return " ".join(text.split())
+
+
+_clean_line_cached = lru_cache(maxsize=2048)(_clean_line)
 
 
 def clean_lines(text: str) -> list[str]:
