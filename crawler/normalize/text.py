@@ -21,7 +21,11 @@ def clean_line(text: str) -> str:
     """NFC-normalise, drop invisible characters and collapse all whitespace to one space."""
     # Every body line is asked for by a dozen line tests (caption, byline, copyright, date,
     # share …), each cleaning it again: a hit costs a hash the string already carries.
-    return _clean_line_cached(text) if len(text) <= 600 else _clean_line(text)
+    # Plain str only: lxml's "smart" strings point at their document, which a cache entry
+    # would keep alive.
+    if type(text) is str and len(text) <= 600:
+        return _clean_line_cached(text)
+    return _clean_line(text)
 
 
 def _clean_line(text: str) -> str:
