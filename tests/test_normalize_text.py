@@ -25,7 +25,7 @@ def test_lxml_smart_strings_do_not_keep_their_page_alive():
     root = lxml.html.fromstring("<div><p>관련 기사</p></div>")
     texts = root.xpath("//text()")  # smart strings: each holds its parent element
     assert clean_line(texts[0]) == "관련 기사"
-    ref = weakref.ref(root)
+    ref = weakref.ref(texts[0].getparent())  # the element the string holds on to
     del root, texts
     gc.collect()
     assert ref() is None
