@@ -131,10 +131,16 @@ def extract_deck(
     from crawler.extract.families import DECK_SELECTORS
 
     own = tuple(s for s in (page.profile.selectors.get("subtitle"),) if s)
-    order = {el: i for i, el in enumerate(page.root.iter())}
-    first_para = None
-    if body_el is not None:
-        first_para = next((p for p in body_el.iter("p") if len(text_of(p)) >= 100), None)
+    # Document order and the body's first paragraph are needed only once a candidate is
+    # found, which most pages never have: a walk of the whole page saved on those.
+    order: dict[HtmlElement, int] = {}
+    first_para: list[HtmlElement | None] = []
+
+    def position(el: HtmlElement | None) -> int:
+        if not order:
+            order.update((node, i) for i, node in enumerate(page.root.iter()))
+        return order.get(el, 10**9) if el is not None else 10**9
+
     for layer, selectors in (("selector", own), ("family", family.subtitle), ("family", DECK_SELECTORS)):
         for selector in selectors:
             for el in select(page.root, selector):
@@ -147,7 +153,9 @@ def extract_deck(
                     if el in set(body_el.iterancestors()) or el is body_el:
                         continue
                     inside = body_el in set(el.iterancestors())
-                    limit = order.get(first_para, 10**9) if inside else order.get(body_el, 10**9)
+                    if inside and not first_para:
+                        first_para.append(next((p for p in body_el.iter("p") if len(text_of(p)) >= 100), None))
+                    limit = position(first_para[0]) if inside else position(body_el)
                     if order.get(el, 0) > limit:
                         continue
                 return el, text, layer
@@ -173,7 +181,7 @@ def _date_candidates(page: Page, family: Family, kind: str, scope: HtmlElement) 
                 break
     for el in page.itemprop(key):
         out.append((page.itemprop_value(el), "microdata"))
-    out += [(raw, "attribute") for raw in _attribute_dates(page.root, kind)]
+    out += [(raw, "attribute") for raw in _attribute_dates(page, kind)]
     return [(raw, layer) for raw, layer in out if raw]
 
 
@@ -182,17 +190,10 @@ _PUBLISHED_ATTR = re.compile(r"publish|deploy|regist|reg-?d|creat|input|pub-?dat
 
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
-# Short data-* values, in document order: the few that can be dates. Read in C; a Python
-# loop over every data-* attribute (lazy-image URLs and tracking ids abound) cost as much
-# as the rest of date extraction.
-_SHORT_DATA_ATTRS = etree.XPath("descendant-or-self::*/@*[starts-with(name(), 'data-') and string-length(.) <= 40]")
-
-
-def _attribute_dates(root: HtmlElement, kind: str) -> list[str]:
+def _attribute_dates(page: Page, kind: str) -> list[str]:
     """Dates in ``data-*`` attributes (``data-date-time``, ``data-deploy-dt``), by attribute name."""
     out: list[str] = []
-    for found in _SHORT_DATA_ATTRS(root):
-        value, attr = str(found), found.attrname
+    for attr, value in page.short_data_attributes():
         if not _FOUR_DIGITS.search(value):
             continue
         modified = bool(_MODIFIED_ATTR.search(attr))

@@ -17,6 +17,9 @@ from crawler.normalize.text import clean_line
 
 # In C: a Python walk over every element costs more than the rest of the lookup.
 _WITH_ITEMPROP = etree.XPath("descendant-or-self::*[@itemprop]")
+# Read in C: a Python loop over every data-* attribute (lazy-image URLs, tracking ids)
+# cost as much as the rest of date extraction.
+_SHORT_DATA_ATTRS = etree.XPath("descendant-or-self::*/@*[starts-with(name(), 'data-') and string-length(.) <= 40]")
 
 
 def host_of(url: str) -> str:
@@ -45,6 +48,7 @@ class Page:
         # Related blocks and bodies resolve the same hrefs many times; safe_url_string is slow.
         self._absolute: dict[str, str | None] = {}
         self._itemprops: list[HtmlElement] | None = None
+        self._data_attrs: list[tuple[str, str]] | None = None
 
     def _read_metas(self) -> dict[str, list[str]]:
         metas: dict[str, list[str]] = defaultdict(list)
@@ -99,6 +103,13 @@ class Page:
         if self._itemprops is None:  # asked once per date kind and field; the tree never changes
             self._itemprops = _WITH_ITEMPROP(self.root)
         return [el for el in self._itemprops if name in (el.get("itemprop") or "").split()]
+
+    def short_data_attributes(self) -> list[tuple[str, str]]:
+        """(name, value) of every ``data-*`` attribute of at most 40 characters, in document
+        order: where pages keep dates for scripts (both date kinds ask)."""
+        if self._data_attrs is None:
+            self._data_attrs = [(found.attrname, str(found)) for found in _SHORT_DATA_ATTRS(self.root)]
+        return self._data_attrs
 
     def itemprop_value(self, el: HtmlElement) -> str:
         """A microdata element's value: content/datetime attribute, else its text."""
