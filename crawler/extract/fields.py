@@ -11,7 +11,6 @@ import html
 import re
 from copy import deepcopy
 
-from lxml import etree
 
 from crawler.extract.document import HtmlElement, class_tokens, lines_of, select, text_of, text_of_multiline
 from crawler.extract.families import Family
