@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from crawler.extract.document import parse_html, text_of_multiline
+from crawler.extract.document import parse_html, text_of_multiline, text_of_one_line
 
 
 @pytest.mark.parametrize(("html", "expected"), [
@@ -31,7 +31,7 @@ def test_text_of_multiline_does_not_read_the_tail_of_its_own_element():
 
 
 _TAGS = ("div", "p", "span", "a", "br", "li", "ul", "script", "style", "h2", "td", "b", "template", "figure", "em")
-_TEXTS = ("", " ", "가나", "a  b", "\u1100\u1161", "\u200bx", "\n", "\u00a0y", "기자 kim@x.kr", "\u2028")
+_TEXTS = ("", " ", "가나", "a  b", "\u1100\u1161", "\u200bx", "\n", "\u00a0y", "기자 kim@x.kr", "\u2028", "\x1c", " \u2029 ")
 
 
 def _random_document(rng) -> str:
@@ -55,8 +55,10 @@ def test_whole_page_text_by_stylesheet_equals_the_walk():
     for _ in range(500):
         root = parse_html(_random_document(rng))
         assert text_of_multiline(root) == _walked_text(root)
+        assert text_of_one_line(root) == text_of_multiline(root).replace("\n", " ")
         for el in root.iter("div", "li"):
             assert text_of_multiline(el) == _walked_text(el)
+            assert text_of_one_line(el) == text_of_multiline(el).replace("\n", " ")
 
 
 def test_whole_page_text_stops_at_the_first_html_element():

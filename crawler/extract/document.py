@@ -12,7 +12,7 @@ import cssselect
 from cssselect import SelectorError
 
 from crawler.extract.errors import ExtractionError, NotAnArticle
-from crawler.normalize.text import clean_line, clean_lines
+from crawler.normalize.text import clean_joined, clean_line, clean_lines
 
 HtmlElement = lxml.html.HtmlElement
 _LOOKUP = etree.ElementDefaultClassLookup(
@@ -223,16 +223,29 @@ def lines_of(el: HtmlElement) -> list[str]:
 
 def text_of_multiline(el: HtmlElement) -> str:
     """Visible text with a newline at every block boundary and ``<br>``."""
+    return "\n".join(clean_lines(_raw_text(el)))
+
+
+def text_of_one_line(el: HtmlElement) -> str:
+    """``text_of_multiline(el)`` with its line breaks as spaces (searches across lines)."""
+    return clean_joined(_raw_text(el))
+
+
+def _raw_text(el: HtmlElement) -> str:
     if not isinstance(el.tag, str):
         return ""
     if el.getparent() is None:
         # The whole page (reporter emails are searched in it): libxslt walks it in C, twice
         # as fast as iterwalk; on a small element its fixed cost is the larger one.
-        return "\n".join(clean_lines(str(_PAGE_TEXT(el))))
-    return _walked_text(el)
+        return str(_PAGE_TEXT(el))
+    return _walked_raw_text(el)
 
 
 def _walked_text(el: HtmlElement) -> str:
+    return "\n".join(clean_lines(_walked_raw_text(el)))
+
+
+def _walked_raw_text(el: HtmlElement) -> str:
     parts: list[str] = []
     append = parts.append
     # iterwalk rather than a recursive Python walk: the whole page's text is read this way
@@ -257,7 +270,7 @@ def _walked_text(el: HtmlElement) -> str:
             append("\n")
         if node.tail and node is not el:
             append(node.tail)
-    return "\n".join(clean_lines("".join(parts)))
+    return "".join(parts)
 
 
 _LINE_TAGS = frozenset({

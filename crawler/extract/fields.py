@@ -12,7 +12,7 @@ import re
 from copy import deepcopy
 
 
-from crawler.extract.document import HtmlElement, class_tokens, lines_of, select, text_of, text_of_multiline
+from crawler.extract.document import HtmlElement, class_tokens, lines_of, select, text_of, text_of_multiline, text_of_one_line
 from crawler.extract.families import Family
 from crawler.extract.page import Page
 from crawler.items import Reporter
@@ -407,7 +407,7 @@ def extract_reporters(
             role = role or by_name[person.name].role
         if email is None:
             if page_text is None:
-                page_text = text_of_multiline(page.root).replace("\n", " ")
+                page_text = text_of_one_line(page.root)
             email = _email_near(page_text, person.name)
         if role is None and page_text is not None:
             m = re.search(rf"{re.escape(person.name)}\s?({'|'.join(ROLES)})(?![가-힣])", page_text)

@@ -56,6 +56,16 @@ def clean_lines(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
+def clean_joined(text: str) -> str:
+    """``clean_lines(text)`` joined with one space, in one pass when no odd space is in it."""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    if _NOT_SPACES.search(text):
+        # str.strip would also drop a line of only \u2028, which the one-pass form keeps.
+        return " ".join(clean_lines(text))
+    return " ".join(text.split())
+
+
 def clean_multiline(text: str) -> str:
     """Like :func:`clean_line` per line, keeping line breaks and dropping empty lines."""
     return "\n".join(clean_lines(text))
