@@ -91,3 +91,19 @@ def test_link_filter() -> None:
     assert not rules.is_article("file:///etc/passwd")
     assert not rules.is_article("ftp://www.tech42.co.kr/x/")
     assert rules.on_site("http://tech42.co.kr/x")
+
+
+def test_an_unparsable_href_costs_only_itself() -> None:
+    # urljoin raises on these; before, one of them lost the whole feed, sitemap or listing.
+    bad = ("http://[broken/", "https://x.kr:99999/p")
+    listing = parse_listing(
+        f'<a href="/a">a</a><a href="{bad[0]}">b</a><a href="/c">c</a><a rel="next" href="{bad[0]}">다음</a>'
+        '<a href="/list?page=2">다음</a>', "https://x.kr/")
+    assert [link.url for link in listing.links][:2] == ["https://x.kr/a", "https://x.kr/c"]
+    assert listing.next_page == "https://x.kr/list?page=2"
+    rss = (f"<rss><channel><item><link>{bad[0]}</link></item>"
+           "<item><link>https://x.kr/ok</link></item></channel></rss>").encode()
+    assert [link.url for link in parse_feed(rss, "https://x.kr/feed")] == ["https://x.kr/ok"]
+    urlset = ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              f"<url><loc>{bad[0]}</loc></url><url><loc>https://x.kr/ok</loc></url></urlset>").encode()
+    assert [link.url for link in parse_sitemap(urlset, "https://x.kr/").urls] == ["https://x.kr/ok"]

@@ -159,3 +159,21 @@ def test_listing_page_is_not_an_article():
     with pytest.raises(NotAnArticle) as err:
         _extract(html, BASE + "/category/ai/")
     assert err.value.reason == "listing-page"
+
+
+def test_unparsable_hrefs_in_the_body_cost_nothing_but_themselves():
+    # urljoin/safe_url_string raise on these; one of them used to fail the whole article.
+    name = sorted(PAGES)[0]
+    html, url = _load(name)
+    expected = _extract(html, url)
+    bad = ('<p>더 보기: <a href="http://[broken/">링크</a> <a href="https://x.kr:99999/p">포트</a></p>'
+           '<img src="http://[broken/a.jpg">')
+    start = html.index(">", html.index('class="entry-content')) + 1
+    article = _extract(html[:start] + bad + html[start:], url)
+    assert article.title == expected.title
+    assert article.reporters == expected.reporters
+    assert article.related_links == expected.related_links
+    assert [i.url for i in article.images] == [i.url for i in expected.images]
+    head = html.index("<head>") + len("<head>")
+    with_bad_base = _extract(html[:head] + '<base href="http://[broken/">' + html[head:], url)
+    assert with_bad_base.title == expected.title and with_bad_base.body == expected.body

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
-from w3lib.url import safe_url_string
 
 from crawler.extract.document import HtmlElement, text_of
 from crawler.extract.jsonld import JsonLd
 from crawler.extract.profile import ExtractProfile
 from crawler.normalize.text import clean_line
+from crawler.normalize.urls import absolute_url, join_url
 
 
 # In C: a Python walk over every element costs more than the rest of the lookup.
@@ -24,7 +24,10 @@ _SHORT_DATA_ATTRS = etree.XPath("descendant-or-self::*/@*[starts-with(name(), 'd
 
 def host_of(url: str) -> str:
     """Lower-cased host of ``url`` without ``www.``/``m.`` prefixes."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # http://[broken/ — no host to compare
+        return ""
     for prefix in ("www.", "m.", "mobile."):
         if host.startswith(prefix):
             host = host[len(prefix):]
@@ -40,7 +43,7 @@ class Page:
         self.profile = profile
         self.now = now
         base = root.find(".//base[@href]")
-        self.base_url = urljoin(url, base.get("href")) if base is not None else url
+        self.base_url = (join_url(url, base.get("href")) or url) if base is not None else url
         self.metas = self._read_metas()
         self.jsonld = JsonLd(root)
         self.hosts = {host_of(url)} | {host_of("//" + d) for d in profile.domains if d}
@@ -81,17 +84,9 @@ class Page:
         try:
             return self._absolute[href]
         except KeyError:
-            url = self._absolute[href] = self._make_absolute(href)
+            url = self._absolute[href] = absolute_url(self.base_url, href)
             return url
 
-    def _make_absolute(self, href: str) -> str | None:
-        href = href.strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
-            return None
-        url = urljoin(self.base_url, href)
-        if urlsplit(url).scheme not in ("http", "https"):
-            return None
-        return safe_url_string(url)
 
     def same_site(self, url: str) -> bool:
         """True when ``url`` is on this site (the page's host or a profile domain)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from crawler.normalize.urls import join_url
 
 from crawler.sources import DiscoveredLink
 from crawler.sources.dates import parse_feed_date
@@ -25,10 +25,10 @@ def parse_feed(body: bytes, base_url: str) -> list[DiscoveredLink]:
             date = child_text(element, "published") or child_text(element, "updated")
         else:
             continue
-        if href:
+        if href and (url := join_url(base_url, href.strip())):
             links.append(
                 DiscoveredLink(
-                    url=urljoin(base_url, href.strip()),
+                    url=url,
                     updated=parse_feed_date(date),
                     title=child_text(element, "title"),
                 )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import lxml.html
 
+from crawler.normalize.urls import join_url
 from crawler.sources import DiscoveredLink
 
 # Pagination words across CMSs: WordPress "Older posts"/"다음 페이지", Korean CMS "다음".
@@ -35,7 +35,10 @@ def parse_listing(body: bytes | str, base_url: str) -> ListingContent:
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urljoin(base_url, href).split("#", 1)[0]
+        url = join_url(base_url, href)
+        if url is None:  # one unparsable href costs only itself
+            continue
+        url = url.split("#", 1)[0]
         if url in seen:
             continue
         seen.add(url)
@@ -48,12 +51,15 @@ def parse_listing(body: bytes | str, base_url: str) -> ListingContent:
 def _next_page(doc, base_url: str) -> str | None:
     for element in doc.iter("link", "a"):
         if "next" in (element.get("rel") or "").lower().split() and element.get("href"):
-            return urljoin(base_url, element.get("href"))
+            if url := join_url(base_url, element.get("href")):
+                return url
     for anchor in doc.iter("a"):
         classes = (anchor.get("class") or "").lower().split()
         if ("next" in classes or "next-page" in classes) and anchor.get("href"):
-            return urljoin(base_url, anchor.get("href"))
+            if url := join_url(base_url, anchor.get("href")):
+                return url
     for anchor in doc.iter("a"):
         if anchor.get("href") and _NEXT_TEXT.match(anchor.text_content() or ""):
-            return urljoin(base_url, anchor.get("href"))
+            if url := join_url(base_url, anchor.get("href")):
+                return url
     return None

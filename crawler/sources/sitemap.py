@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from crawler.normalize.urls import join_url
 
 from crawler.sources import DiscoveredLink
 from crawler.sources.dates import parse_feed_date
@@ -29,10 +29,10 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapContent:
         if name not in ("sitemap", "url"):
             continue
         loc = child_text(element, "loc")
-        if not loc:
+        if not loc or (url := join_url(base_url, loc)) is None:
             continue
         updated = parse_feed_date(child_text(element, "lastmod") or _news_date(element))
-        link = DiscoveredLink(url=urljoin(base_url, loc), updated=updated, title=_news_title(element))
+        link = DiscoveredLink(url=url, updated=updated, title=_news_title(element))
         if kind == "sitemapindex" or name == "sitemap":
             content.sitemaps.append(link)
         else:
