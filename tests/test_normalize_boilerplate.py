@@ -101,3 +101,26 @@ def test_text_helpers():
 )
 def test_classify_line_more_forms(line, reason):
     assert classify_line(line) == reason
+
+
+def test_share_line_shortcut_answers_as_the_full_test():
+    # The length bound skips the squashed-label test on long lines; the answer must not change.
+    import random
+    import re as re_
+
+    from crawler.normalize.boilerplate import _SHARE_WORDS, is_share_line
+    from crawler.normalize.text import clean_line
+
+    def reference(line: str) -> bool:
+        line = clean_line(line).lower().rstrip(":：")
+        if re_.sub(r"\s+", "", line) in _SHARE_WORDS:
+            return True
+        words = [w.rstrip(":：") for w in re_.split(r"[\s|·/,]+", line) if w]
+        return bool(words) and all(w in _SHARE_WORDS for w in words)
+
+    rng = random.Random(9)
+    pieces = sorted(_SHARE_WORDS) + ["기사", "본문", "ab", "공 유", "이것을 공유하세요:"]
+    seps = (" ", "  ", "|", " · ", "/", ",", "\t", "", "\u00a0", ":")
+    for _ in range(20000):
+        line = "".join(rng.choice(pieces) + rng.choice(seps) for _ in range(rng.randint(1, 6)))
+        assert is_share_line(line) == reference(line), line

@@ -60,12 +60,19 @@ def strip_broadcast_marker(line: str) -> str:
     return _BROADCAST.sub("", line, count=1).strip()
 
 
+_LONGEST_SHARE_WORD = max(map(len, _SHARE_WORDS))
+_WHITESPACE = re.compile(r"\s+")
+_SHARE_SEPARATORS = re.compile(r"[\s|·/,]+")
+
+
 def is_share_line(line: str) -> bool:
     """True when every word of the line is a share/SNS/print control label."""
     line = clean_line(line).lower().rstrip(":：")
-    if re.sub(r"\s+", "", line) in _SHARE_WORDS:
+    # clean_line left single spaces, so a line more than twice a label's length (plus one)
+    # cannot be one label with spaces in it; every body line skips that test.
+    if len(line) <= 2 * _LONGEST_SHARE_WORD + 1 and _WHITESPACE.sub("", line) in _SHARE_WORDS:
         return True
-    words = [w.rstrip(":：") for w in re.split(r"[\s|·/,]+", line) if w]
+    words = [w.rstrip(":：") for w in _SHARE_SEPARATORS.split(line) if w]
     return bool(words) and all(w in _SHARE_WORDS for w in words)
 
 
@@ -93,7 +100,7 @@ def classify_line(line: str, *, has_link: bool = False) -> str | None:
         return "empty"
     if is_copyright_line(line):
         return "copyright"
-    if _MORE.search(line) and len(line) < 60:
+    if len(line) < 60 and _MORE.search(line):
         return "more-articles"
     if _LINK_MARK.match(line) and (has_link or _LINK_WORDS.search(line)) and len(line) < 200:
         return "link-list"
@@ -101,7 +108,7 @@ def classify_line(line: str, *, has_link: bool = False) -> str | None:
         return "note"
     if _READING_TIME.match(line):
         return "reading-time"
-    if _POST_META.match(line) and len(line) < 160:
+    if len(line) < 160 and _POST_META.match(line):
         return "post-meta"
     if is_date_line(line):
         return "date"

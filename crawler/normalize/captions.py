@@ -104,7 +104,7 @@ def has_credit(text: str, *, near_image: bool = False) -> bool:
     if _BRACKETED_START.match(text) or _PLAIN_START.match(text):
         return True
     # "… 제공" ends captions; body sentences end "제공한다." / "제공했다." instead.
-    m = _PROVIDED_END.search(text)
+    m = _PROVIDED_END.search(text) if "제공" in text else None  # the pattern tries every position
     return bool(m) and not _PARTICLE_END.search(m.group(1) or m.group(2))
 
 
