@@ -73,3 +73,22 @@ def test_bare_agency_tail_counts_only_next_to_an_image():
     line = "이재명 후보가 연설하고 있다. 연합뉴스"
     assert not has_credit(line)
     assert has_credit(line, near_image=True)
+
+
+def test_credit_pre_checks_answer_as_every_pattern_would():
+    # _credit_at_end runs each end-anchored pattern only on lines holding what its matches
+    # hold; on random caption-like lines it must agree with running them all.
+    import random
+
+    from crawler.normalize import captions as c
+    from crawler.normalize.text import clean_line
+
+    patterns = (c._BRACKETED_END, c._PROVIDED_BRACKET, c._BRACKET_AGENCY_END, c._SLASH_END, c._EN_CREDIT,
+                c._COPYRIGHT_END)
+    pieces = ("사진", "이미지", "=", ":", "：", "/", "|", "(", ")", "[", "]", "【", "】", "〔", "〕", "<", ">", "〈", "〉",
+              "제공", "연합뉴스", "Photo", "credit", "by", "ⓒ", "©", ".", " ", "  ", "메타", "기자", "AP", "\u3000")
+    rng = random.Random(4)
+    for _ in range(30000):
+        text = clean_line("".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))))
+        if text:
+            assert c._credit_at_end(text) == any(p.search(text) for p in patterns), text

@@ -43,9 +43,6 @@ _EN_CREDIT = re.compile(
     re.I,
 )
 
-# Each of the end-anchored credit patterns needs one of these characters (or 제공); most
-# body lines have none, and the patterns cost a try at every position of the line.
-_CREDIT_MARK = re.compile(r"[)\]】〕>〉/|:ⓒ©]")
 
 
 def _tidy_credit(credit: str) -> str | None:
@@ -85,6 +82,28 @@ def split_credit(text: str) -> tuple[str | None, str | None]:
     return text, None
 
 
+_CLOSING = frozenset(")]】〕>〉")
+
+
+def _credit_at_end(text: str) -> bool:
+    """One of the end-anchored credit patterns matches ``text`` (a clean_line result).
+
+    Each pattern tries a match at every position of the line, so each runs only when the
+    line holds what every match of it holds: a closing bracket last (before an optional
+    full stop), a slash or bar, a colon or slash, a copyright sign.
+    """
+    last = text[:-1].rstrip() if text.endswith(".") else text
+    if last[-1:] in _CLOSING and (
+        _BRACKETED_END.search(text) or _PROVIDED_BRACKET.search(text) or _BRACKET_AGENCY_END.search(text)
+    ):
+        return True
+    if ("/" in text or "|" in text) and _SLASH_END.search(text):
+        return True
+    if (":" in text or "/" in text) and _EN_CREDIT.search(text):
+        return True
+    return ("ⓒ" in text or "©" in text) and bool(_COPYRIGHT_END.search(text))
+
+
 def has_credit(text: str, *, near_image: bool = False) -> bool:
     """True when ``text`` carries a photo credit, the mark of a caption line.
 
@@ -96,10 +115,7 @@ def has_credit(text: str, *, near_image: bool = False) -> bool:
         return False
     if near_image and _AGENCY_END.search(text):
         return True
-    if (_CREDIT_MARK.search(text) or "제공" in text) and any(
-        p.search(text)
-        for p in (_BRACKETED_END, _PROVIDED_BRACKET, _BRACKET_AGENCY_END, _SLASH_END, _EN_CREDIT, _COPYRIGHT_END)
-    ):
+    if _credit_at_end(text):
         return True
     if _BRACKETED_START.match(text) or _PLAIN_START.match(text):
         return True
