@@ -62,7 +62,7 @@ def strip_broadcast_marker(line: str) -> str:
 
 _LONGEST_SHARE_WORD = max(map(len, _SHARE_WORDS))
 _WHITESPACE = re.compile(r"\s+")
-_SHARE_SEPARATORS = re.compile(r"[\s|·/,]+")
+_SHARE_WORD = re.compile(r"[^\s|·/,]+")
 
 
 def is_share_line(line: str) -> bool:
@@ -72,8 +72,13 @@ def is_share_line(line: str) -> bool:
     # cannot be one label with spaces in it; every body line skips that test.
     if len(line) <= 2 * _LONGEST_SHARE_WORD + 1 and _WHITESPACE.sub("", line) in _SHARE_WORDS:
         return True
-    words = [w.rstrip(":：") for w in _SHARE_SEPARATORS.split(line) if w]
-    return bool(words) and all(w in _SHARE_WORDS for w in words)
+    # Word by word, so that a body line stops at its first word.
+    seen = False
+    for word in _SHARE_WORD.finditer(line):
+        if word.group().rstrip(":：") not in _SHARE_WORDS:
+            return False
+        seen = True
+    return seen
 
 
 # Pure and asked for the same lines again (the trafilatura fallback re-reads the walk's lines).
