@@ -52,6 +52,7 @@ class Page:
         self._absolute: dict[str, str | None] = {}
         self._itemprops: list[HtmlElement] | None = None
         self._data_attrs: list[tuple[str, str]] | None = None
+        self._same_site: dict[str, bool] = {}
 
     def _read_metas(self) -> dict[str, list[str]]:
         metas: dict[str, list[str]] = defaultdict(list)
@@ -90,8 +91,12 @@ class Page:
 
     def same_site(self, url: str) -> bool:
         """True when ``url`` is on this site (the page's host or a profile domain)."""
-        host = host_of(url)
-        return bool(host) and any(host == h or host.endswith("." + h) for h in self.hosts)
+        try:
+            return self._same_site[url]
+        except KeyError:  # asked for every link of every related block and body line
+            host = host_of(url)
+            same = self._same_site[url] = bool(host) and any(host == h or host.endswith("." + h) for h in self.hosts)
+            return same
 
     def itemprop(self, name: str) -> list[HtmlElement]:
         """Microdata elements with ``itemprop=name``."""
