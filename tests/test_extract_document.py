@@ -39,7 +39,7 @@ def _random_document(rng) -> str:
         if depth > 4 or rng.random() < 0.3:
             return rng.choice(_TEXTS)
         tag = rng.choice(_TAGS)
-        inner = "".join(node(depth + 1) for _ in range(rng.randint(0, 4)))
+        inner = "".join(node(depth + 1) for _ in range(rng.randint(0, 4) if rng.random() < 0.8 else rng.randint(8, 12)))
         return f"<{tag}>{rng.choice(_TEXTS)}{inner}</{tag}>{rng.choice(_TEXTS)}"
 
     return f"<html><body>{''.join(node(0) for _ in range(5))}</body></html>"
@@ -49,7 +49,7 @@ def test_whole_page_text_by_stylesheet_equals_the_walk():
     # The whole page goes through libxslt, any other element through iterwalk: one answer.
     import random
 
-    from crawler.extract.document import _walked_text
+    from crawler.extract.document import _walked_text, _walked_text_of, text_of
 
     rng = random.Random(7)
     for _ in range(500):
@@ -59,6 +59,8 @@ def test_whole_page_text_by_stylesheet_equals_the_walk():
         for el in root.iter("div", "li"):
             assert text_of_multiline(el) == _walked_text(el)
             assert text_of_one_line(el) == text_of_multiline(el).replace("\n", " ")
+        for el in root.iter():  # text_of: the stylesheet for elements with many children, else the walk
+            assert text_of(el) == _walked_text_of(el)
 
 
 def test_whole_page_text_stops_at_the_first_html_element():
@@ -94,3 +96,16 @@ def test_class_selectors_read_off_the_index_match_the_xpath(selector):
     expected = [el for el in compile_css(selector)(root) if isinstance(el.tag, str)]
     assert select(root, selector) == expected
     assert expected or selector in ("p.A", "DIV.a")  # most selectors do match something here
+
+
+def test_text_helpers_read_the_deepest_page_the_parser_builds():
+    # libxml2 stops nesting at 2,048 levels (huge_tree); the stylesheets recurse per level.
+    from crawler.extract.document import _walked_text, _walked_text_of, text_of
+
+    root = parse_html("<html><body>" + "<div>x" * 5000 + "kim@x.kr" + "</div>" * 5000 + "</body></html>")
+    body = root.find("body")
+    assert text_of_multiline(root) == _walked_text(root)
+    assert len(body) < 8 and text_of(body[0]) == _walked_text_of(body[0])
+    wide = parse_html("<html><body><div>" + "<p>a</p>" * 10 + "<div>x" * 3000 + "y" + "</div>" * 3000
+                      + "</div></body></html>").find("body")[0]
+    assert len(wide) >= 8 and text_of(wide) == _walked_text_of(wide)
