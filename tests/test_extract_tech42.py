@@ -177,3 +177,15 @@ def test_unparsable_hrefs_in_the_body_cost_nothing_but_themselves():
     head = html.index("<head>") + len("<head>")
     with_bad_base = _extract(html[:head] + '<base href="http://[broken/">' + html[head:], url)
     assert with_bad_base.title == expected.title and with_bad_base.body == expected.body
+
+
+def test_a_body_nested_past_the_recursion_limit_is_still_read():
+    # Unclosed inline tags (<font> on every line of old CMS pages) nest the body deeper
+    # than Python recursion goes; the parser keeps up to 2,048 levels and so must we.
+    name = sorted(PAGES)[0]
+    html, url = _load(name)
+    start = html.index(">", html.index('class="entry-content')) + 1
+    deep = "<p>" + "<font>" * 1800 + "끝까지 내려간 문단도 본문이다." + "</p>"
+    article = _extract(html[:start] + deep + html[start:], url)
+    assert "끝까지 내려간 문단도 본문이다." in article.body
+    assert article.title == _extract(html, url).title

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from crawler.extract.document import HtmlElement, class_tokens, is_hidden, text_of
 from crawler.normalize.text import clean_line
 
@@ -140,7 +142,31 @@ class BlockWalker:
 
     def walk(self, container: HtmlElement) -> list[Block]:
         """All blocks of ``container`` in reading order."""
-        self._visit_children(container)
+        # iterwalk, not recursion: broken markup (unclosed <font>, <span>) nests bodies
+        # deeper than Python's recursion limit; the parser builds up to 2,048 levels.
+        walker = etree.iterwalk(container, events=("start", "end", "comment", "pi"))
+        opened: list[int | None] = []  # per open element: None (skipped), else _enter's answer
+        for event, el in walker:
+            if event in ("comment", "pi"):  # no text of their own; their tails are text
+                if el is not container and el.tail:
+                    self._buf.append(el.tail)
+                continue
+            if event == "start":
+                entered = None if el is container or not isinstance(el.tag, str) else self._enter(el)
+                if el is container or entered is not None:
+                    if el.text:
+                        self._buf.append(el.text)
+                else:
+                    walker.skip_subtree()  # its "end" still comes, and with it the tail
+                opened.append(entered)
+                continue
+            entered = opened.pop()
+            if el is container:
+                break
+            if entered is not None:
+                self._leave(el, entered)
+            if el.tail:
+                self._buf.append(el.tail)
         self._flush()
         return self.blocks
 
@@ -161,55 +187,46 @@ class BlockWalker:
                                      bold=self._bold_chars >= len(text) * 0.8))
         self._buf, self._links, self._link_chars, self._bold_chars = [], [], 0, 0
 
-    def _visit_children(self, el: HtmlElement) -> None:
-        if el.text:
-            self._buf.append(el.text)
-        for child in el:
-            self._visit(child)
-            if child.tail:
-                self._buf.append(child.tail)
-
-    def _visit(self, el: HtmlElement) -> None:
-        if not isinstance(el.tag, str):
-            return
+    def _enter(self, el: HtmlElement) -> int | None:
+        """Handle an element's start: None when its subtree is skipped (furniture, images,
+        figures, line breaks — each handled here), else where its text starts in the
+        buffer (links and bold text) or -1."""
         tag = el.tag.lower()
         if tag in SKIP_TAGS or el in self.skip:
-            return
+            return None
         if is_noise(el) or is_author_box(el):
             if is_author_box(el):
                 # Kept aside: its lines may be the only byline (name, role, email) on the page.
                 self.author_boxes.append(el)
-            return
+            return None
         if tag == "pre" and _looks_like_code(el):
-            return
-        if tag == "br":
+            return None
+        if tag in ("br", "hr"):
             self._flush()
-            return
-        if tag == "hr":
-            self._flush()
-            return
+            return None
         if tag == "img":
             self._image(el, None)
-            return
+            return None
         if _is_figure(el, tag) and el.find(".//img") is not None:
             self._figure(el)
-            return
+            return None
         if tag in ("td", "th") and el.getprevious() is not None:
             # One line per table row, cells separated as in a plain-text table.
             self._buf.append(" | ")
-        block = tag in BLOCK_TAGS
-        if block:
+        if tag in BLOCK_TAGS:
             self._flush()
         if tag == "li" and (parent := el.getparent()) is not None and parent.tag == "ol":
             number = sum(1 for sib in parent if isinstance(sib.tag, str) and sib.tag == "li" and sib is not el
                          and sib in set(el.itersiblings(preceding=True))) + 1
             self._buf.append(f"{number}. ")
         self._stack.append(tag)
-        if tag in _INLINE_COUNTED:
-            # Only links and bold text need their own text; reading it for every element
-            # cost a clean_line per node.
-            start = sum(len(s) for s in self._buf)
-            self._visit_children(el)
+        # Only links and bold text need their own text; reading it for every element
+        # cost a clean_line per node.
+        return sum(len(s) for s in self._buf) if tag in _INLINE_COUNTED else -1
+
+    def _leave(self, el: HtmlElement, start: int) -> None:
+        tag = el.tag.lower()
+        if start >= 0:
             added = clean_line("".join(self._buf)[start:])
             if tag == "a" and added:
                 href = self.resolve(el.get("href"))
@@ -218,10 +235,8 @@ class BlockWalker:
                     self._link_chars += len(added)
             elif added:
                 self._bold_chars += len(added)
-        else:
-            self._visit_children(el)
         self._stack.pop()
-        if block:
+        if tag in BLOCK_TAGS:
             self._flush()
 
     def _image(self, img: HtmlElement, caption: str | None) -> None:
