@@ -315,10 +315,11 @@ def _timed(operation: Callable[[], None], samples: int) -> dict[str, float]:
 
 
 def query_plan(url: str) -> list[str]:
-    """The plan of latest-50 and of the url_key lookup, to show which index they use."""
+    """The plans of latest-50 and of get_article's two lookups, to show which index they use."""
     from sqlalchemy import text
 
     from storage.db import make_engine
+    from storage.models import FETCHED_ELSEWHERE
 
     engine = make_engine(url)
     plans = []
@@ -329,7 +330,9 @@ def query_plan(url: str) -> list[str]:
             for label, sql, params in (
                 ("latest 50", LATEST_50, {"site": SITES[3], "limit": 50}),
                 ("by url_key", "SELECT id FROM articles WHERE url_key = :k", {"k": "site03.test/news/3/"}),
-                ("by url", "SELECT * FROM articles WHERE url = :u ORDER BY id LIMIT 1", {"u": "https://x.test/"}),
+                # get_article's fallback, with the partial index's condition it states
+                ("by url", f"SELECT * FROM articles WHERE url = :u AND {FETCHED_ELSEWHERE} ORDER BY id LIMIT 1",
+                 {"u": "https://x.test/"}),
             ):
                 rows = conn.execute(text(explain + sql), params).all()
                 steps = [str(r[-1]) for r in rows]
