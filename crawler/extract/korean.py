@@ -109,6 +109,7 @@ def clean_blocks(
                 image_index[i] = len(out.images)
                 out.images.append(Image(url=block.image_url, caption=caption, credit=credit))
 
+    squashed_title = squash(title) if title else ""
     first_text = True
     after_copyright = False
     in_author_section = False
@@ -122,7 +123,7 @@ def clean_blocks(
         if in_author_section:
             out.dropped["author-section"] += 1
             continue
-        if title and squash(text) == squash(title):
+        if squashed_title and squash(text) == squashed_title:
             out.dropped["title"] += 1
             continue
         if after_copyright:
@@ -136,7 +137,8 @@ def clean_blocks(
                 text = stripped
                 if not text:
                     continue
-        near_image = any(0 <= j < len(blocks) and blocks[j].kind == "image" for j in (i - 1, i + 1, i - 2))
+        near_image = ((i >= 1 and blocks[i - 1].kind == "image") or (i + 1 < len(blocks) and blocks[i + 1].kind == "image")
+                      or (i >= 2 and blocks[i - 2].kind == "image"))
         if is_caption_line(text, near_image=near_image) and (near_image or len(text) < 200) and not is_copyright_line(text):
             _attach_caption(blocks, i, out, image_index)
             out.dropped["caption"] += 1
@@ -148,9 +150,9 @@ def clean_blocks(
             continue
         if reason == "link-list":
             for href, anchor in block.links:
-                title = _RELATED_PREFIX.sub("", anchor).strip() or None
-                if same_site(href) and title and not any(r.url == href for r in out.related):
-                    out.related.append(RelatedLink(url=href, title=title))
+                link_title = _RELATED_PREFIX.sub("", anchor).strip() or None
+                if same_site(href) and link_title and not any(r.url == href for r in out.related):
+                    out.related.append(RelatedLink(url=href, title=link_title))
             out.dropped[reason] += 1
             continue
         if reason:
