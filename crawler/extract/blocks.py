@@ -222,7 +222,7 @@ class BlockWalker:
         self._stack.append(tag)
         # Only links and bold text need their own text; reading it for every element
         # cost a clean_line per node.
-        return sum(len(s) for s in self._buf) if tag in _INLINE_COUNTED else -1
+        return sum(map(len, self._buf)) if tag in _INLINE_COUNTED else -1
 
     def _leave(self, el: HtmlElement, start: int) -> None:
         tag = el.tag.lower()
