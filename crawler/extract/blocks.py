@@ -61,11 +61,14 @@ class Block:
         return self.link_chars / max(len(self.text), 1)
 
 
-def is_noise(el: HtmlElement) -> bool:
-    """True for furniture inside a body: share bars, ads, comment boxes, hidden text."""
+def is_noise(el: HtmlElement, tokens: list[str] | None = None) -> bool:
+    """True for furniture inside a body: share bars, ads, comment boxes, hidden text.
+
+    ``tokens``: the element's :func:`class_tokens`, when the caller has them already.
+    """
     if is_hidden(el):
         return True
-    tokens = class_tokens(el)
+    tokens = class_tokens(el) if tokens is None else tokens
     if any(t in NOISE_CLASSES for t in tokens):
         return True
     return any(part in NOISE_WORDS for t in tokens for part in _SPLIT.split(t))
@@ -74,9 +77,9 @@ def is_noise(el: HtmlElement) -> bool:
 _AUTHOR_PARTS = ("box", "bio", "about", "card", "info", "profile", "wrap", "area", "desc")
 
 
-def is_author_box(el: HtmlElement) -> bool:
+def is_author_box(el: HtmlElement, tokens: list[str] | None = None) -> bool:
     """True for an author/reporter box (photo, bio, "other articles") inside a body."""
-    for token in class_tokens(el):
+    for token in class_tokens(el) if tokens is None else tokens:
         if any(word in token for word in ("author", "writer", "reporter", "journalist", "byline", "editors")):
             if any(part in token for part in _AUTHOR_PARTS) or token in ("writer", "byline", "view-editors", "journalist"):
                 return True
@@ -111,10 +114,9 @@ def _is_tiny(img: HtmlElement) -> bool:
     return False
 
 
-def _is_figure(el: HtmlElement, tag: str) -> bool:
+def _is_figure(el: HtmlElement, tag: str, tokens: list[str]) -> bool:
     if tag == "figure":
         return True
-    tokens = class_tokens(el)
     if tag in ("div", "span", "table", "dl", "p") and any(
         any(word in t for word in ("caption", "photo", "img", "image", "figure", "thumb", "pic")) for t in tokens
     ):
@@ -194,8 +196,9 @@ class BlockWalker:
         tag = el.tag.lower()
         if tag in SKIP_TAGS or el in self.skip:
             return None
-        if is_noise(el) or is_author_box(el):
-            if is_author_box(el):
+        tokens = class_tokens(el)  # read once for the three tests below
+        if is_noise(el, tokens) or is_author_box(el, tokens):
+            if is_author_box(el, tokens):
                 # Kept aside: its lines may be the only byline (name, role, email) on the page.
                 self.author_boxes.append(el)
             return None
@@ -207,7 +210,7 @@ class BlockWalker:
         if tag == "img":
             self._image(el, None)
             return None
-        if _is_figure(el, tag) and el.find(".//img") is not None:
+        if _is_figure(el, tag, tokens) and el.find(".//img") is not None:
             self._figure(el)
             return None
         if tag in ("td", "th") and el.getprevious() is not None:
