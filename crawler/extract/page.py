@@ -88,7 +88,6 @@ class Page:
             url = self._absolute[href] = absolute_url(self.base_url, href)
             return url
 
-
     def same_site(self, url: str) -> bool:
         """True when ``url`` is on this site (the page's host or a profile domain)."""
         try:
