@@ -28,9 +28,13 @@ def clean_line(text: str) -> str:
     return _clean_line(text)
 
 
+def _settled(text: str) -> str:
+    """``text`` NFC-normalised without invisible characters (ASCII already is both)."""
+    return text if text.isascii() else _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+
+
 def _clean_line(text: str) -> str:
-    if not text.isascii():  # ASCII is already NFC and holds none of the invisible characters
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = _settled(text)
     if _NOT_SPACES.search(text):
         return _SPACES.sub(" ", text.replace("\n", " ")).strip()
     # Without those characters, str.split's whitespace is exactly _SPACES plus \n, and
@@ -47,8 +51,10 @@ def clean_lines(text: str) -> list[str]:
     Normalises the whole text once instead of line by line: NFC never composes across
     a line break, so the result is the same.
     """
-    if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _lines_of_settled(_settled(text))
+
+
+def _lines_of_settled(text: str) -> list[str]:
     if _NOT_SPACES.search(text):
         lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     else:
@@ -58,11 +64,10 @@ def clean_lines(text: str) -> list[str]:
 
 def clean_joined(text: str) -> str:
     """``clean_lines(text)`` joined with one space, in one pass when no odd space is in it."""
-    if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = _settled(text)
     if _NOT_SPACES.search(text):
         # str.strip would also drop a line of only \u2028, which the one-pass form keeps.
-        return " ".join(clean_lines(text))
+        return " ".join(_lines_of_settled(text))
     return " ".join(text.split())
 
 
