@@ -197,10 +197,11 @@ class BlockWalker:
         if tag in SKIP_TAGS or el in self.skip:
             return None
         tokens = class_tokens(el)  # read once for the three tests below
-        if is_noise(el, tokens) or is_author_box(el, tokens):
-            if is_author_box(el, tokens):
-                # Kept aside: its lines may be the only byline (name, role, email) on the page.
-                self.author_boxes.append(el)
+        if is_author_box(el, tokens):
+            # Kept aside: its lines may be the only byline (name, role, email) on the page.
+            self.author_boxes.append(el)
+            return None
+        if is_noise(el, tokens):
             return None
         if tag == "pre" and _looks_like_code(el):
             return None
