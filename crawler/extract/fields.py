@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from copy import deepcopy
-
+from functools import cache
 
 from crawler.extract.document import HtmlElement, class_tokens, lines_of, select, text_of, text_of_multiline, text_of_one_line
 from crawler.extract.families import Family
@@ -132,13 +132,13 @@ def extract_deck(
     own = tuple(s for s in (page.profile.selectors.get("subtitle"),) if s)
     # Document order and the body's first paragraph are needed only once a candidate is
     # found, which most pages never have: a walk of the whole page saved on those.
-    order: dict[HtmlElement, int] = {}
-    first_para: list[HtmlElement | None] = []
+    @cache
+    def order() -> dict[HtmlElement, int]:
+        return {node: i for i, node in enumerate(page.root.iter())}
 
-    def position(el: HtmlElement | None) -> int:
-        if not order:
-            order.update((node, i) for i, node in enumerate(page.root.iter()))
-        return order.get(el, 10**9) if el is not None else 10**9
+    @cache
+    def first_para() -> HtmlElement | None:
+        return next((p for p in body_el.iter("p") if len(text_of(p)) >= 100), None) if body_el is not None else None
 
     for layer, selectors in (("selector", own), ("family", family.subtitle), ("family", DECK_SELECTORS)):
         for selector in selectors:
@@ -152,10 +152,8 @@ def extract_deck(
                     if el in set(body_el.iterancestors()) or el is body_el:
                         continue
                     inside = body_el in set(el.iterancestors())
-                    if inside and not first_para:
-                        first_para.append(next((p for p in body_el.iter("p") if len(text_of(p)) >= 100), None))
-                    limit = position(first_para[0]) if inside else position(body_el)
-                    if order.get(el, 0) > limit:
+                    limit = order().get(first_para() if inside else body_el, 10**9)
+                    if order().get(el, 0) > limit:
                         continue
                 return el, text, layer
     return None, None, None
@@ -189,6 +187,8 @@ _PUBLISHED_ATTR = re.compile(r"publish|deploy|regist|reg-?d|creat|input|pub-?dat
 
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def _attribute_dates(page: Page, kind: str) -> list[str]:
     """Dates in ``data-*`` attributes (``data-date-time``, ``data-deploy-dt``), by attribute name."""
     out: list[str] = []
