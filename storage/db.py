@@ -1,7 +1,8 @@
 """Engines from a database URL: SQLite (default) or PostgreSQL.
 
 SQLite is tuned for several crawl processes writing one file (WAL, a long busy
-timeout, foreign keys on) and SQLAlchemy, not the ``sqlite3`` module, emits
+timeout, foreign keys on; a writable file engine checkpoints its WAL from a background
+thread, ``storage.checkpoint``) and SQLAlchemy, not the ``sqlite3`` module, emits
 ``BEGIN`` so transactions mean what they say on Python 3.11 (see "Transactions
 with SQLite and the sqlite3 driver" in the SQLAlchemy docs).
 """
@@ -18,6 +19,8 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from storage.checkpoint import WRITER_AUTOCHECKPOINT, WalCheckpointer
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
@@ -83,7 +86,10 @@ def make_engine(url: str | URL, *, readonly: bool = False) -> Engine:
     if backend == "sqlite":
         parsed = _sqlite_url(parsed, readonly=readonly)
         engine = create_engine(parsed, **options)
-        _install_sqlite_hooks(engine, readonly=readonly)
+        checkpointer = None
+        if not readonly and _is_plain_file(parsed):
+            checkpointer = WalCheckpointer(str(Path(parsed.database).resolve()))
+        _install_sqlite_hooks(engine, readonly=readonly, checkpointer=checkpointer)
         return engine
     if backend == "postgresql":
         options["pool_pre_ping"] = True
@@ -102,11 +108,9 @@ def _json_dumps(value: Any) -> str:
 
 
 def _sqlite_url(url: URL, *, readonly: bool) -> URL:
-    database = url.database or ""
-    in_memory = database in ("", ":memory:") or "mode=memory" in str(url)
-    if in_memory or database.startswith("file:"):
+    if not _is_plain_file(url):
         return url
-    path = Path(database)
+    path = Path(url.database or "")
     if not readonly:
         path.parent.mkdir(parents=True, exist_ok=True)
         return url
@@ -117,7 +121,13 @@ def _sqlite_url(url: URL, *, readonly: bool) -> URL:
     return url.set(database=f"file:{uri_path}", query=query)
 
 
-def _install_sqlite_hooks(engine: Engine, *, readonly: bool) -> None:
+def _is_plain_file(url: URL) -> bool:
+    """A SQLite path: not in memory, not a ``file:`` URI."""
+    database = url.database or ""
+    return not (database in ("", ":memory:") or database.startswith("file:") or "mode=memory" in str(url))
+
+
+def _install_sqlite_hooks(engine: Engine, *, readonly: bool, checkpointer: WalCheckpointer | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" hook emit BEGIN; the driver's legacy mode would
@@ -131,10 +141,16 @@ def _install_sqlite_hooks(engine: Engine, *, readonly: bool) -> None:
                 cursor.execute("PRAGMA journal_mode=WAL")
             for pragma in _SQLITE_PRAGMAS:
                 cursor.execute(pragma)
+            if checkpointer is not None:
+                cursor.execute(f"PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT}")
             if readonly:
                 cursor.execute("PRAGMA query_only=ON")
         finally:
             cursor.close()
+
+    if checkpointer is not None:
+        event.listen(engine, "commit", lambda _conn: checkpointer.nudge())
+        event.listen(engine, "engine_disposed", lambda _engine: checkpointer.close())
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
