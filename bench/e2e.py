@@ -170,8 +170,9 @@ def _run_measured(cmd: list[str], timeout: float, server: SiteServerProcess | No
                     out_file.read(), err_file.read()[-20000:], server_cpu, timeline=timeline)
 
 
-def crawl_command(config: Path, db_url: str, resolve: str, *, profile: str | None = None) -> list[str]:
-    cmd = [str(VENV_BIN / "python"), "-m", "crawler", "crawl", SITE_ID, "--config", str(config), "--db", db_url,
+def crawl_command(config: Path, db_url: str, resolve: str, *, profile: str | None = None,
+                  module: str = "crawler") -> list[str]:
+    cmd = [str(VENV_BIN / "python"), "-m", module, "crawl", SITE_ID, "--config", str(config), "--db", db_url,
            "--resolve", resolve]
     if profile:
         kind = "flamegraph" if profile.endswith(".svg") else "raw" if profile.endswith(".txt") else "speedscope"
@@ -197,8 +198,9 @@ def _db_facts(path: Path) -> dict[str, Any]:
 
 
 def run_size(articles: int, *, concurrency: int, workdir: Path, timeout: float, profile: str | None,
-             code: Path = REPO) -> dict[str, Any]:
-    """One N: fetch-only, then ours (the crawler package found in ``code``), against the same server process."""
+             code: Path = REPO, ceiling: bool = True) -> dict[str, Any]:
+    """One N: fetch-only, then ours (the crawler package found in ``code``), then (``ceiling``)
+    this checkout's crawl with extraction stubbed out, against the same server process."""
     with SiteServerProcess(articles) as server:
         result: dict[str, Any] = {"articles": articles, "server_rss_mb": rss_kb(server.pid) / 1024}
         if not profile:
@@ -217,6 +219,14 @@ def run_size(articles: int, *, concurrency: int, workdir: Path, timeout: float, 
         result["ours"] = ours
         result["db"] = _db_facts(db)
         result["db_mb"] = db.stat().st_size / 1e6
+        if ceiling and not profile:
+            stub_db = workdir / f"stub-{articles}.db"
+            server.stats(reset=True)
+            result["stub"] = run_child(crawl_command(config, f"sqlite:///{stub_db}", server.resolve,
+                                                     module="bench.free_extraction"),
+                                       timeout=timeout, server=server, log=workdir / f"stub-{articles}.log")
+            result["stub"].server_stats = server.stats(reset=True)
+            result["stub_db"] = _db_facts(stub_db)
     return result
 
 
@@ -250,6 +260,21 @@ def tables(results: list[dict[str, Any]], concurrency: int) -> tuple[list[str], 
             req_rows.append([f"{n:,}", "fetch-only", *_requests(fetch.server_stats)])
         rows.append(row)
         req_rows.append([f"{n:,}", "newscrawl crawl", *_requests(ours.server_stats)])
+        if "stub" in r:
+            stub, s_facts = r["stub"], r["stub_db"]
+            s_elapsed = s_facts["stats"].get("elapsed_time_seconds")
+            s_rate = _rate(s_facts["stored"], s_elapsed)
+            s_cpu_rate = _rate(s_facts["stored"], stub.cpu_between(s_facts["stats"].get("start_time"),
+                                                                  s_facts["stats"].get("finish_time")))
+            s_row = [f"{n:,}", "same, extraction stubbed (ceiling)", f"{s_facts['stored']:,}", f"{s_elapsed or 0:.1f}",
+                     f"{s_rate:.1f}", f"{_rate(s_facts['stored'], stub.wall):.1f}", f"{s_cpu_rate:.1f}",
+                     f"{stub.maxrss_kb / 1024:.0f}", f"{100 * stub.cpu / stub.wall:.0f} %",
+                     f"{100 * stub.server_cpu / stub.wall:.0f} %", "–", "–",
+                     f"exit {stub.returncode}, run {s_facts['status']}"]
+            if "fetch" in r and f_rate:
+                s_row[10] = f"{100 * s_rate / f_rate:.0f} %"
+                s_row[11] = f"{100 * s_cpu_rate / f_cpu_rate:.0f} %" if f_cpu_rate and s_cpu_rate else "–"
+            rows.append(s_row)
     main = markdown_table(
         ["N", "run", "articles", "crawl s", "articles/s", "per wall s", "per CPU-s", "peak RSS MB", "CPU",
          "server CPU", "of fetch-only", "of fetch-only (CPU)", "status"],
@@ -271,6 +296,14 @@ def tables(results: list[dict[str, Any]], concurrency: int) -> tuple[list[str], 
         if ours_cpu and f_cpu:
             goal_rows.append(["same, per CPU-second (cross-check, load-independent)", f"{100 * ours_cpu / f_cpu:.0f} %",
                               "≥ 50 %", "met" if ours_cpu >= 0.5 * f_cpu else "missed"])
+        if "stub" in r and f_rate:
+            stub_rate = _rate(r["stub_db"]["stored"], r["stub_db"]["stats"].get("elapsed_time_seconds"))
+            if stub_rate:
+                # Per-page time of the crawl around extraction, against the 50 % goal's budget.
+                budget_ms = 1000 * (2 / f_rate - 1 / stub_rate)
+                goal_rows.append(["ceiling: the same crawl with extraction stubbed, vs fetch-only",
+                                  f"{100 * stub_rate / f_rate:.0f} %", "(bound on the goal above)",
+                                  f"leaves {budget_ms:.2f} ms a page for extraction"])
     if by_n:
         peaks = {n: r["ours"].maxrss_kb / 1024 for n, r in by_n.items()}
         top = max(peaks.values())
@@ -288,6 +321,10 @@ def tables(results: list[dict[str, Any]], concurrency: int) -> tuple[list[str], 
          "server's over the same interval. `per CPU-s` divides by the CPU time the crawl process used between "
          "Scrapy's start and finish (sampled from /proc every 50 ms): the machine is shared, and this rate is "
          "what the crawler would reach on a core of its own."),
+        ("Ceiling: `python -m bench.free_extraction crawl …`, this checkout's crawl with `extract_article` "
+         "replaced by a stub that returns a small fixed article without reading the page, same site, same "
+         "server, same settings. What it leaves for extraction is (2 ÷ fetch-only rate) − (1 ÷ ceiling rate): "
+         "the per-page time at which the crawl would run at exactly 50 % of fetch-only."),
     ]
     return [goals, main, requests], notes
 
@@ -310,6 +347,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--code", metavar="DIR", type=Path, default=REPO,
                         help="run `python -m crawler` from this checkout (e.g. a git worktree of an older commit, "
                         "for a before/after); the site server and fetch-only spider always come from this one")
+    parser.add_argument("--no-ceiling", action="store_true", help="skip the crawl with extraction stubbed out")
     parser.add_argument("--profile", metavar="FILE", help="run our crawl under py-spy: FILE.svg flame graph, FILE.txt "
                         "collapsed stacks (see bench.pyspy_top), else speedscope JSON; skips fetch-only and RSS figures")
     args = parser.parse_args(argv)
@@ -321,7 +359,7 @@ def main(argv: list[str] | None = None) -> None:
         for n in sizes:
             print(f"N={n}: running …", file=sys.stderr, flush=True)
             r = run_size(n, concurrency=args.concurrency, workdir=workdir, timeout=args.timeout, profile=args.profile,
-                         code=args.code.resolve())
+                         code=args.code.resolve(), ceiling=not args.no_ceiling)
             results.append(r)
             if r["ours"].returncode != 0:
                 print(r["ours"].stderr[-3000:], file=sys.stderr)
