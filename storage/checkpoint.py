@@ -35,44 +35,48 @@ class WalCheckpointer:
     """A daemon thread that checkpoints the WAL of the database at ``path``.
 
     ``nudge()`` after a commit; the thread waits ``pause`` seconds (so that a run of
-    commits costs one checkpoint, not one each) and checkpoints. ``close()`` stops it.
+    commits costs one checkpoint, not one each) and checkpoints. ``close()`` stops it after
+    a last checkpoint; like a disposed engine, a closed checkpointer starts again when nudged.
     """
 
     def __init__(self, path: str, *, pause: float = 0.25) -> None:
         self.path = path
         self.pause = pause
         self.checkpoints = 0
-        self._wake = threading.Event()
-        self._closing = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
 
     def nudge(self) -> None:
-        if self._closing.is_set():
-            return
         if self._thread is None:
             with self._lock:
                 if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name="sqlite-wal-checkpoint", daemon=True)
+                    self._wake, self._stop = threading.Event(), threading.Event()
+                    self._thread = threading.Thread(target=self._run, args=(self._wake, self._stop),
+                                                    name="sqlite-wal-checkpoint", daemon=True)
                     self._thread.start()
         self._wake.set()
 
     def close(self, timeout: float = 30.0) -> None:
-        """Stop the thread after a last checkpoint of what it was nudged for."""
-        self._closing.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Stop the thread, if running, after a last checkpoint."""
+        with self._lock:
+            thread, wake, stop = self._thread, self._wake, self._stop
+            self._thread = None
+        if thread is not None:
+            stop.set()
+            wake.set()
+            thread.join(timeout)
 
-    def _run(self) -> None:
+    def _run(self, wake: threading.Event, stop: threading.Event) -> None:
         try:
             while True:
-                self._wake.wait()
-                self._wake.clear()
+                wake.wait()
+                wake.clear()
                 # Let the commit that woke us (and those right after it) land first.
-                self._closing.wait(self.pause)
+                stop.wait(self.pause)
                 self._checkpoint()
-                if self._closing.is_set():
+                if stop.is_set():
                     return
         except Exception:  # noqa: BLE001 - a dead checkpointer leaves the writer's own checkpoints
             logger.exception("WAL checkpoint thread for %s stopped", self.path)

@@ -146,6 +146,19 @@ def test_a_killed_writer_loses_no_committed_row(tmp_path: Path) -> None:
     assert stored >= committed
 
 
+def test_a_disposed_engine_used_again_checkpoints_again(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        _write(engine, 10, 100)
+        engine.dispose()  # SQLAlchemy engines stay usable after dispose
+        size = path.stat().st_size
+        _write(engine, 300, 4000, start=10)
+        assert _wait_for(lambda: path.stat().st_size > size + 1_000_000)
+    finally:
+        engine.dispose()
+
+
 def test_a_checkpointer_survives_a_missing_file(tmp_path: Path) -> None:
     checkpointer = WalCheckpointer(str(tmp_path / "gone" / "a.db"), pause=0.01)
     checkpointer.nudge()
