@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from storage.checkpoint import WRITER_AUTOCHECKPOINT, WalCheckpointer
+from storage.checkpoint import WRITER_PRAGMA, WalCheckpointer
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
@@ -142,7 +142,7 @@ def _install_sqlite_hooks(engine: Engine, *, readonly: bool, checkpointer: WalCh
             for pragma in _SQLITE_PRAGMAS:
                 cursor.execute(pragma)
             if checkpointer is not None:
-                cursor.execute(f"PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT}")
+                cursor.execute(WRITER_PRAGMA)
             if readonly:
                 cursor.execute("PRAGMA query_only=ON")
         finally:
