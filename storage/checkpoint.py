@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from urllib.parse import quote
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ class WalCheckpointer:
         # A connection per checkpoint (~0.1 ms at most a few times a second): an idle
         # engine then holds no second handle on the file.
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None)
+            # mode=rw: a database deleted under a running crawl is not re-created empty here.
+            conn = sqlite3.connect(f"file:{quote(self.path)}?mode=rw", uri=True, isolation_level=None)
             try:
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             finally:

@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import URL, text
 
 from storage.checkpoint import WRITER_AUTOCHECKPOINT, WalCheckpointer
 from storage.db import make_engine
@@ -116,7 +116,7 @@ def test_a_killed_writer_loses_no_committed_row(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     script = textwrap.dedent(f"""
         import sys
-        from sqlalchemy import text
+        from sqlalchemy import URL, text
         from storage.db import make_engine
         engine = make_engine("sqlite:///{path}")
         with engine.begin() as conn:
@@ -159,8 +159,20 @@ def test_a_disposed_engine_used_again_checkpoints_again(tmp_path: Path) -> None:
         engine.dispose()
 
 
-def test_a_checkpointer_survives_a_missing_file(tmp_path: Path) -> None:
-    checkpointer = WalCheckpointer(str(tmp_path / "gone" / "a.db"), pause=0.01)
-    checkpointer.nudge()
-    checkpointer.close()  # the failed connect is logged; close still returns
-    assert checkpointer.checkpoints == 0
+def test_a_checkpointer_survives_a_missing_file_and_does_not_create_it(tmp_path: Path) -> None:
+    for path in (tmp_path / "gone" / "a.db", tmp_path / "deleted.db"):
+        checkpointer = WalCheckpointer(str(path), pause=0.01)
+        checkpointer.nudge()
+        checkpointer.close()  # the failed connect is logged; close still returns
+        assert checkpointer.checkpoints == 0
+        assert not path.exists()
+
+
+def test_a_database_with_an_odd_path_is_checkpointed(tmp_path: Path) -> None:
+    path = tmp_path / "뉴스 100%20 기사.db"  # a space, Hangul and a percent sign in a file: URI
+    engine = make_engine(URL.create("sqlite", database=str(path)))  # the path as is, not URL-decoded
+    try:
+        _write(engine, 300, 4000)
+        assert _wait_for(lambda: path.stat().st_size > 1_000_000)
+    finally:
+        engine.dispose()
