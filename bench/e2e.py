@@ -234,47 +234,55 @@ def _rate(count: int, seconds: float | None) -> float:
     return count / seconds if seconds else 0.0
 
 
+def _crawl_rates(run: ChildRun, facts: dict[str, Any]) -> tuple[float, float]:
+    """Stored articles per second of Scrapy's elapsed time, and per CPU-second between its start and finish."""
+    stats = facts["stats"]
+    return (_rate(facts["stored"], stats.get("elapsed_time_seconds")),
+            _rate(facts["stored"], run.cpu_between(stats.get("start_time"), stats.get("finish_time"))))
+
+
+def _fetch_rates(result: dict[str, Any]) -> tuple[float, float]:
+    """The fetch-only spider's pages per second and per CPU-second (see _crawl_rates)."""
+    stats = result["fetch_stats"]
+    count = stats.get("fetchonly/articles", 0)
+    return (_rate(count, stats.get("elapsed_time_seconds")),
+            _rate(count, result["fetch"].cpu_between(stats.get("start_time"), stats.get("finish_time"))))
+
+
+def _crawl_row(n: int, label: str, run: ChildRun, facts: dict[str, Any],
+               fetch_rates: tuple[float, float] | None) -> list[str]:
+    elapsed = facts["stats"].get("elapsed_time_seconds")
+    rate, cpu_rate = _crawl_rates(run, facts)
+    row = [f"{n:,}", label, f"{facts['stored']:,}", f"{elapsed or 0:.1f}", f"{rate:.1f}",
+           f"{_rate(facts['stored'], run.wall):.1f}", f"{cpu_rate:.1f}", f"{run.maxrss_kb / 1024:.0f}",
+           f"{100 * run.cpu / run.wall:.0f} %", f"{100 * run.server_cpu / run.wall:.0f} %", "", "",
+           f"exit {run.returncode}, run {facts['status']}"]
+    if fetch_rates is not None:
+        f_rate, f_cpu_rate = fetch_rates
+        row[10] = f"{100 * rate / f_rate:.0f} %" if f_rate else "–"
+        row[11] = f"{100 * cpu_rate / f_cpu_rate:.0f} %" if f_cpu_rate and cpu_rate else "–"
+    return row
+
+
 def tables(results: list[dict[str, Any]], concurrency: int) -> tuple[list[str], list[str]]:
     rows, req_rows = [], []
     for r in results:
-        n, ours, facts = r["articles"], r["ours"], r["db"]
-        elapsed = facts["stats"].get("elapsed_time_seconds")
-        ours_rate = _rate(facts["stored"], elapsed)
-        ours_cpu_rate = _rate(facts["stored"], ours.cpu_between(facts["stats"].get("start_time"), facts["stats"].get("finish_time")))
-        row = [f"{n:,}", "newscrawl crawl", f"{facts['stored']:,}", f"{elapsed or 0:.1f}", f"{ours_rate:.1f}",
-               f"{_rate(facts['stored'], ours.wall):.1f}", f"{ours_cpu_rate:.1f}", f"{ours.maxrss_kb / 1024:.0f}",
-               f"{100 * ours.cpu / ours.wall:.0f} %", f"{100 * ours.server_cpu / ours.wall:.0f} %", "", "",
-               f"exit {ours.returncode}, run {facts['status']}"]
+        n = r["articles"]
+        fetch_rates = None
         if "fetch" in r:
             fetch, stats = r["fetch"], r["fetch_stats"]
             f_count = stats.get("fetchonly/articles", 0)
             f_elapsed = stats.get("elapsed_time_seconds")
-            f_rate = _rate(f_count, f_elapsed)
-            f_cpu_rate = _rate(f_count, fetch.cpu_between(stats.get("start_time"), stats.get("finish_time")))
+            fetch_rates = f_rate, f_cpu_rate = _fetch_rates(r)
             rows.append([f"{n:,}", "fetch-only spider", f"{f_count:,}", f"{f_elapsed or 0:.1f}", f"{f_rate:.1f}",
                          f"{_rate(f_count, fetch.wall):.1f}", f"{f_cpu_rate:.1f}", f"{fetch.maxrss_kb / 1024:.0f}",
                          f"{100 * fetch.cpu / fetch.wall:.0f} %", f"{100 * fetch.server_cpu / fetch.wall:.0f} %", "", "",
                          f"exit {fetch.returncode}"])
-            row[10] = f"{100 * ours_rate / f_rate:.0f} %" if f_rate else "–"
-            row[11] = f"{100 * ours_cpu_rate / f_cpu_rate:.0f} %" if f_cpu_rate and ours_cpu_rate else "–"
             req_rows.append([f"{n:,}", "fetch-only", *_requests(fetch.server_stats)])
-        rows.append(row)
-        req_rows.append([f"{n:,}", "newscrawl crawl", *_requests(ours.server_stats)])
+        rows.append(_crawl_row(n, "newscrawl crawl", r["ours"], r["db"], fetch_rates))
+        req_rows.append([f"{n:,}", "newscrawl crawl", *_requests(r["ours"].server_stats)])
         if "stub" in r:
-            stub, s_facts = r["stub"], r["stub_db"]
-            s_elapsed = s_facts["stats"].get("elapsed_time_seconds")
-            s_rate = _rate(s_facts["stored"], s_elapsed)
-            s_cpu_rate = _rate(s_facts["stored"], stub.cpu_between(s_facts["stats"].get("start_time"),
-                                                                  s_facts["stats"].get("finish_time")))
-            s_row = [f"{n:,}", "same, extraction stubbed (ceiling)", f"{s_facts['stored']:,}", f"{s_elapsed or 0:.1f}",
-                     f"{s_rate:.1f}", f"{_rate(s_facts['stored'], stub.wall):.1f}", f"{s_cpu_rate:.1f}",
-                     f"{stub.maxrss_kb / 1024:.0f}", f"{100 * stub.cpu / stub.wall:.0f} %",
-                     f"{100 * stub.server_cpu / stub.wall:.0f} %", "–", "–",
-                     f"exit {stub.returncode}, run {s_facts['status']}"]
-            if "fetch" in r and f_rate:
-                s_row[10] = f"{100 * s_rate / f_rate:.0f} %"
-                s_row[11] = f"{100 * s_cpu_rate / f_cpu_rate:.0f} %" if f_cpu_rate and s_cpu_rate else "–"
-            rows.append(s_row)
+            rows.append(_crawl_row(n, "same, extraction stubbed (ceiling)", r["stub"], r["stub_db"], fetch_rates))
     main = markdown_table(
         ["N", "run", "articles", "crawl s", "articles/s", "per wall s", "per CPU-s", "peak RSS MB", "CPU",
          "server CPU", "of fetch-only", "of fetch-only (CPU)", "status"],
@@ -286,18 +294,15 @@ def tables(results: list[dict[str, Any]], concurrency: int) -> tuple[list[str], 
     by_n = {r["articles"]: r for r in results}
     if 5000 in by_n and "fetch" in by_n[5000]:
         r = by_n[5000]
-        ours_rate = _rate(r["db"]["stored"], r["db"]["stats"].get("elapsed_time_seconds"))
-        f_rate = _rate(r["fetch_stats"].get("fetchonly/articles", 0), r["fetch_stats"].get("elapsed_time_seconds"))
+        ours_rate, ours_cpu = _crawl_rates(r["ours"], r["db"])
+        f_rate, f_cpu = _fetch_rates(r)
         share = ours_rate / f_rate if f_rate else 0
         goal_rows.append(["articles/s at N=5,000 vs fetch-only", f"{100 * share:.0f} %", "≥ 50 %", "met" if share >= 0.5 else "missed"])
-        ours_cpu = _rate(r["db"]["stored"], r["ours"].cpu_between(r["db"]["stats"].get("start_time"), r["db"]["stats"].get("finish_time")))
-        f_cpu = _rate(r["fetch_stats"].get("fetchonly/articles", 0),
-                      r["fetch"].cpu_between(r["fetch_stats"].get("start_time"), r["fetch_stats"].get("finish_time")))
         if ours_cpu and f_cpu:
             goal_rows.append(["same, per CPU-second (cross-check, load-independent)", f"{100 * ours_cpu / f_cpu:.0f} %",
                               "≥ 50 %", "met" if ours_cpu >= 0.5 * f_cpu else "missed"])
         if "stub" in r and f_rate:
-            stub_rate = _rate(r["stub_db"]["stored"], r["stub_db"]["stats"].get("elapsed_time_seconds"))
+            stub_rate, _ = _crawl_rates(r["stub"], r["stub_db"])
             if stub_rate:
                 # Per-page time of the crawl around extraction, against the 50 % goal's budget.
                 budget_ms = 1000 * (2 / f_rate - 1 / stub_rate)
